@@ -21,5 +21,5 @@ export default defineConfig([
     files: ["lib/docker/**"],
     rules: { "no-restricted-imports": "off" },
   },
-  globalIgnores([".next/**", "node_modules/**", ".sandbox/**", ".data/**", "test-results/**", "playwright-report/**", "next-env.d.ts"]),
+  globalIgnores([".next/**", "node_modules/**", ".sandbox*/**", ".data/**", "test-results/**", "playwright-report/**", "next-env.d.ts"]),
 ]);

@@ -1,0 +1,104 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { buildIfNeeded, nextBin } from "./app-build";
+import { sandboxPaths, startSandbox, stopSandbox } from "./sandbox/daemon";
+import { compareWithHost, readManifest } from "./sandbox/manifest";
+import { repoRoot } from "./sandbox/paths";
+import { seedScenarios } from "./sandbox/seed";
+import { ensureSystemPackages } from "./system-packages";
+
+/*
+ * npm run demo: a seeded sandbox daemon and the dashboard against it, in one command.
+ * Ctrl-C stops the server and the sandbox (its folder is removed: the next demo seeds afresh).
+ */
+
+const log = (line: string) => console.error(line);
+
+async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the server exited (code ${child.exitCode}) before it answered`);
+    try {
+      await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  throw new Error(`the server did not answer ${url} within ${timeoutMs} ms`);
+}
+
+async function main(): Promise<number> {
+  const root = repoRoot();
+  const port = process.env.PORT ?? "3000";
+  const bind = process.env.DOCKGRAPH_BIND ?? "127.0.0.1";
+  const host = bind.includes(":") ? `[${bind}]` : bind;
+  const probeHost = bind === "0.0.0.0" || bind === "::" ? "127.0.0.1" : host;
+
+  const paths = sandboxPaths();
+  let server: ChildProcess | null = null;
+  let sandboxStarted = false;
+  let stopping: Promise<number> | null = null;
+  const shutdown = (code: number): Promise<number> => {
+    stopping ??= (async () => {
+      if (server && server.exitCode === null && server.signalCode === null) {
+        server.kill("SIGTERM");
+        const exited = new Promise((resolve) => server?.once("exit", resolve));
+        const timer = setTimeout(() => server?.kill("SIGKILL"), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      if (sandboxStarted) {
+        log("Stopping the sandbox daemon…");
+        const report = await stopSandbox({ dir: paths.dir, clean: true, log });
+        log(`Sandbox stopped in ${report.durationMs} ms.`);
+      }
+      return code;
+    })();
+    return stopping;
+  };
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.on(signal, () => {
+      void shutdown(0).then((code) => process.exit(code));
+    });
+  }
+
+  try {
+    ensureSystemPackages(["docker", "busybox"]);
+    sandboxStarted = true;
+    const sandbox = await startSandbox({ dir: paths.dir, log });
+    const existing = readManifest(paths.manifestPath);
+    const fresh = existing !== null && (await compareWithHost(sandbox.dockerHost, existing)).length === 0;
+    const manifest = fresh ? existing : await seedScenarios(sandbox.dockerHost, { log });
+    await buildIfNeeded(log, root);
+
+    const env = { ...process.env, DOCKER_HOST: sandbox.dockerHost, PORT: port, DOCKGRAPH_BIND: bind, NEXT_TELEMETRY_DISABLED: "1" };
+    server = spawn(process.execPath, [nextBin(root), "start", "-H", bind, "-p", port], { cwd: root, stdio: "inherit", env });
+    const serverExit = new Promise<number>((resolve) => server?.on("exit", (code) => resolve(code ?? 1)));
+    await waitForHttp(`http://${probeHost}:${port}/`, server, 60_000);
+
+    const present = manifest.images.filter((image) => !image.removed).length;
+    console.log(
+      [
+        "",
+        "────────────────────────────────────────────────────────────",
+        `  dockgraph demo: http://${host}:${port}`,
+        `  Docker host:    ${sandbox.dockerHost} (sandbox daemon)`,
+        `  Seeded:         ${present} images, ${manifest.containers.length} containers`,
+        `                  ${Object.keys(manifest.scenarios).join(", ")}`,
+        `  Daemon log:     ${sandbox.logFile}`,
+        "  Press Ctrl-C to stop the server and the sandbox daemon.",
+        "────────────────────────────────────────────────────────────",
+        "",
+      ].join("\n"),
+    );
+    const code = await serverExit;
+    if (stopping) return stopping;
+    log(`The server exited (code ${code}).`);
+    return shutdown(code === 0 ? 0 : code);
+  } catch (error) {
+    log(`Demo failed: ${error instanceof Error ? error.message : String(error)}`);
+    return shutdown(1);
+  }
+}
+
+main().then((code) => process.exit(code));
