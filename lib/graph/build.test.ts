@@ -50,7 +50,10 @@ describe("buildGraph on the seeded host", () => {
   it("flags dangling images, and only untagged ones", () => {
     const dangling = images(graph).filter((node): node is PresentImageNode => !node.missing && node.dangling);
     expect(dangling.length).toBeGreaterThanOrEqual(2);
-    for (const node of dangling) expect(node.tags).toEqual([]);
+    for (const node of dangling) {
+      expect(node.tags).toEqual([]);
+      expect(node.intermediate).toBe(node.childCount > 0);
+    }
     for (const role of ["dangling1", "dangling2"] as const) {
       const id = manifest.scenarios.dangling.images[role].id;
       expect(dangling.map((node) => node.imageId)).toContain(id);

@@ -41,6 +41,7 @@ function imageNode(image: ImageRecord, containerCount: number, childCount: numbe
     tags: [...image.repoTags],
     digests: [...image.repoDigests],
     dangling: image.repoTags.length === 0,
+    intermediate: image.repoTags.length === 0 && childCount > 0,
     parentId: image.parentId,
     size: image.size,
     created: image.created,

@@ -16,7 +16,10 @@ export interface PresentImageNode {
   references: string[];
   tags: string[];
   digests: string[];
+  /** No tag (`<none>:<none>`), as DESIGN.md and `docker images` say. */
   dangling: boolean;
+  /** Untagged with child images: a build step's image (`docker images -a` only), kept for its children. */
+  intermediate: boolean;
   parentId: string | null;
   size: number;
   sharedSize?: number;

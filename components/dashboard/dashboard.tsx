@@ -1,0 +1,140 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { useCallback, useMemo, useState } from "react";
+import { Providers } from "@/app/providers";
+import { api } from "@/lib/api-client";
+import type { NodeId } from "@/lib/graph/types";
+import { queryKeys } from "@/lib/query-keys";
+import { GraphView } from "@/components/graph/graph-view";
+import { layoutGraph } from "@/components/graph/layout";
+import { Legend } from "@/components/graph/legend";
+import { DaemonStatus, DaemonUnreachable } from "@/components/dashboard/daemon-status";
+import { NodeDetails } from "@/components/dashboard/node-details";
+import { NodeList } from "@/components/dashboard/node-list";
+import { ThemeToggle } from "@/components/dashboard/theme-toggle";
+import { useLiveUpdates } from "@/components/dashboard/use-live-updates";
+import { matchesSearch } from "@/components/dashboard/search";
+
+interface DashboardProps {
+  /** The server's token for changing requests; handed over by the server component, never put in a URL. */
+  token: string;
+  readOnly: boolean;
+}
+
+export function Dashboard(props: DashboardProps) {
+  return (
+    <Providers>
+      <DashboardScreen {...props} />
+    </Providers>
+  );
+}
+
+const EMPTY_SET: ReadonlySet<NodeId> = new Set();
+
+function DashboardScreen({ readOnly }: DashboardProps) {
+  const live = useLiveUpdates();
+  const health = useQuery({ queryKey: queryKeys.health(), queryFn: api.health, refetchInterval: live ? false : 5_000 });
+  const graph = useQuery({ queryKey: queryKeys.graph(), queryFn: api.graph, refetchInterval: live ? false : 10_000 });
+  const [selectedId, setSelectedId] = useState<NodeId | null>(null);
+  const [search, setSearch] = useState("");
+  const [fitRequest, setFitRequest] = useState(0);
+  const [focusRequest, setFocusRequest] = useState(0);
+
+  const layout = useMemo(() => (graph.data ? layoutGraph(graph.data) : null), [graph.data]);
+  const nodes = useMemo(() => graph.data?.nodes ?? [], [graph.data]);
+  const selected = useMemo(() => nodes.find((node) => node.id === selectedId) ?? null, [nodes, selectedId]);
+  const matching = useMemo(() => {
+    const query = search.trim();
+    if (query === "") return null;
+    return new Set(nodes.filter((node) => matchesSearch(node, query)).map((node) => node.id));
+  }, [nodes, search]);
+  const listed = useMemo(() => (matching ? nodes.filter((node) => matching.has(node.id)) : nodes), [nodes, matching]);
+
+  const selectFromList = useCallback((id: NodeId) => {
+    setSelectedId(id);
+    setFocusRequest((count) => count + 1);
+  }, []);
+
+  const daemonError = health.error ?? graph.error;
+
+  return (
+    <div className="flex h-screen flex-col">
+      <header className="flex flex-wrap items-center gap-x-6 gap-y-2 border-b border-slate-200 bg-white px-4 py-2.5 dark:border-slate-800 dark:bg-slate-900">
+        <h1 className="text-lg font-bold tracking-tight">
+          dock<span className="text-indigo-600 dark:text-indigo-400">graph</span>
+        </h1>
+        <DaemonStatus health={health.data} error={daemonError} live={live} />
+        <div className="ml-auto flex items-center gap-2">
+          {readOnly ? (
+            <span className="rounded-full bg-amber-100 px-2.5 py-0.5 text-xs font-medium text-amber-800 dark:bg-amber-900 dark:text-amber-200" data-testid="read-only">
+              read-only
+            </span>
+          ) : null}
+          <input
+            type="search"
+            value={search}
+            onChange={(event) => setSearch(event.target.value)}
+            onKeyDown={(event) => {
+              const [first] = listed;
+              if (event.key === "Enter" && first) selectFromList(first.id);
+            }}
+            placeholder="Search name, tag, ID…"
+            aria-label="Search images and containers"
+            className="w-64 rounded-md border border-slate-300 bg-white px-2.5 py-1 text-sm dark:border-slate-700 dark:bg-slate-950"
+          />
+          <button
+            type="button"
+            onClick={() => setFitRequest((count) => count + 1)}
+            className="rounded-md border border-slate-300 px-2.5 py-1 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
+          >
+            Fit
+          </button>
+          <ThemeToggle />
+        </div>
+      </header>
+
+      {daemonError && !graph.data ? (
+        <DaemonUnreachable
+          error={daemonError}
+          onRetry={() => {
+            void health.refetch();
+            void graph.refetch();
+          }}
+        />
+      ) : (
+        <main className="flex min-h-0 flex-1">
+          <aside className="w-72 shrink-0 overflow-y-auto border-r border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+            <NodeList nodes={listed} selectedId={selectedId} onSelect={selectFromList} />
+          </aside>
+          <section className="relative min-w-0 flex-1" aria-busy={graph.isPending}>
+            {layout ? (
+              <GraphView
+                layout={layout}
+                selectedId={selectedId}
+                highlighted={EMPTY_SET}
+                matching={matching}
+                onSelect={setSelectedId}
+                fitRequest={fitRequest}
+                focusRequest={focusRequest}
+              />
+            ) : (
+              <p className="p-6 text-sm text-slate-500">Reading the host…</p>
+            )}
+            {layout && layout.nodes.length === 0 ? (
+              <p className="absolute inset-x-0 top-1/3 text-center text-sm text-slate-500">This host has no images and no containers.</p>
+            ) : null}
+            <div className="absolute bottom-3 left-3">
+              <Legend />
+            </div>
+          </section>
+          {selected ? (
+            <aside className="w-96 shrink-0 overflow-y-auto border-l border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
+              <NodeDetails node={selected} />
+            </aside>
+          ) : null}
+        </main>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,61 @@
+import type { ContainerState } from "@/lib/docker/types";
+import type { GraphNode } from "@/lib/graph/types";
+
+/** How each kind and state looks, shared by the graph, the legend and the list. */
+
+export const STATE_COLORS: Record<ContainerState, string> = {
+  running: "#16a34a",
+  restarting: "#16a34a",
+  paused: "#d97706",
+  created: "#0ea5e9",
+  exited: "#64748b",
+  removing: "#dc2626",
+  dead: "#dc2626",
+};
+
+export const STATE_LABELS: Record<ContainerState, string> = {
+  running: "running",
+  restarting: "restarting",
+  paused: "paused",
+  created: "created",
+  exited: "stopped",
+  removing: "removing",
+  dead: "dead",
+};
+
+/** The short label a node is drawn with. */
+export function nodeLabel(node: GraphNode): string {
+  if (node.kind === "container") return node.name;
+  if (node.missing) return `missing ${node.shortId}`;
+  return node.tags[0] ?? `<none> ${node.shortId}`;
+}
+
+/** A second line of detail. */
+export function nodeSubLabel(node: GraphNode): string {
+  if (node.kind === "container") return `${STATE_LABELS[node.state]}${node.exitCode !== undefined && node.state === "exited" ? ` (${node.exitCode})` : ""}`;
+  if (node.missing) return "image gone (force-removed)";
+  const extra = node.tags.length > 1 ? ` +${node.tags.length - 1} tags` : "";
+  return `${node.shortId} · ${formatBytes(node.size)}${extra}`;
+}
+
+/** The accessible name of a node: what a screen reader says. */
+export function nodeDescription(node: GraphNode): string {
+  if (node.kind === "container") return `Container ${node.name}, ${STATE_LABELS[node.state]}, image ${node.image}`;
+  if (node.missing) return `Missing image ${node.shortId}, still used by ${node.containerCount} container(s)`;
+  const name = node.tags.length > 0 ? node.tags.join(", ") : node.intermediate ? "build-step image <none>" : "dangling image <none>";
+  return `Image ${name} (${node.shortId}), ${node.containerCount} container(s), ${node.childCount} child image(s)`;
+}
+
+const UNITS = ["B", "kB", "MB", "GB", "TB"];
+
+/** Decimal units, as the Docker CLI prints sizes. */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return "?";
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < UNITS.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  return `${value >= 100 || unit === 0 ? value.toFixed(0) : value.toFixed(value >= 10 ? 1 : 2)} ${UNITS[unit]}`;
+}

@@ -1,0 +1,61 @@
+import { expect, test } from "./fixtures";
+import { GraphPage } from "./pages/graph-page";
+
+test.describe("the dashboard on the seeded host", () => {
+  test("draws every seeded image and container, and names the daemon", async ({ page, manifest, sandbox }) => {
+    const dashboard = new GraphPage(page);
+    await dashboard.open();
+
+    await expect(dashboard.daemonStatus()).toContainText(sandbox.dockerHost);
+    await expect(dashboard.daemonStatus()).toContainText("API 1.");
+
+    for (const container of manifest.containers) {
+      await expect(dashboard.graphNode(`container:${container.id}`), container.name).toHaveAttribute("data-state", container.state);
+    }
+    for (const image of manifest.images) {
+      await expect(dashboard.graphNode(`image:${image.id}`), image.tags.join(", ") || image.shortId).toHaveCount(1);
+    }
+    const expectedNodes = manifest.containers.length + manifest.images.length;
+    await expect(dashboard.graphNodes()).toHaveCount(expectedNodes);
+  });
+
+  test("shows the force-removed image as a ghost and the dangling images as <none>", async ({ page, manifest }) => {
+    const dashboard = new GraphPage(page);
+    await dashboard.open();
+
+    const removed = manifest.scenarios.forceRemoved?.images.removed;
+    if (!removed) throw new Error("the seed has no force-removed image");
+    const ghost = dashboard.graphNode(`image:${removed.id}`);
+    await expect(ghost).toHaveAttribute("data-state", "missing");
+    await expect(ghost).toHaveAttribute("aria-label", /Missing image/);
+
+    for (const role of ["dangling1", "dangling2"]) {
+      const image = manifest.scenarios.dangling?.images[role];
+      if (!image) throw new Error(`the seed has no ${role}`);
+      await expect(dashboard.graphNode(`image:${image.id}`)).toHaveAttribute("data-state", "dangling");
+      await expect(dashboard.listEntry(`image:${image.id}`)).toContainText("<none>");
+    }
+  });
+
+  test("finds a container by search and shows what it is", async ({ page, manifest }) => {
+    const dashboard = new GraphPage(page);
+    await dashboard.open();
+    const paused = manifest.containers.find((container) => container.state === "paused");
+    if (!paused) throw new Error("the seed has no paused container");
+
+    await dashboard.searchAndOpen(paused.name);
+    await expect(dashboard.details()).toContainText(paused.name);
+    await expect(dashboard.details()).toContainText(paused.id);
+    await expect(dashboard.details()).toContainText("paused");
+  });
+
+  test("lists every reference of the image with several tags on one node", async ({ page, manifest }) => {
+    const dashboard = new GraphPage(page);
+    await dashboard.open();
+    const image = manifest.scenarios.multiTag?.images.image;
+    if (!image) throw new Error("the seed has no multi-tag image");
+
+    await dashboard.listEntry(`image:${image.id}`).click();
+    for (const tag of image.tags) await expect(dashboard.details()).toContainText(tag);
+  });
+});
