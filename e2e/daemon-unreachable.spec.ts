@@ -62,7 +62,7 @@ test.describe("without a reachable daemon", () => {
 
   test("the page explains what is wrong and what to do", async ({ page }) => {
     await page.goto(baseUrl);
-    const alert = page.getByRole("alert");
+    const alert = page.getByTestId("daemon-unreachable");
     await expect(alert).toContainText("Cannot reach the Docker daemon");
     await expect(alert).toContainText(MISSING_DAEMON);
     await expect(alert).toContainText("DOCKER_HOST");

@@ -40,7 +40,7 @@ export function DaemonUnreachable({ error, onRetry }: { error: unknown; onRetry:
   const apiError = error instanceof ApiError ? error : null;
   const host = typeof apiError?.details?.host === "string" ? apiError.details.host : null;
   return (
-    <div role="alert" className="mx-auto mt-16 max-w-2xl rounded-lg border border-red-200 bg-white p-6 shadow-sm dark:border-red-900 dark:bg-slate-900">
+    <div role="alert" data-testid="daemon-unreachable" className="mx-auto mt-16 max-w-2xl rounded-lg border border-red-200 bg-white p-6 shadow-sm dark:border-red-900 dark:bg-slate-900">
       <h2 className="text-lg font-semibold text-red-700 dark:text-red-400">Cannot reach the Docker daemon</h2>
       <p className="mt-2 text-sm text-slate-700 dark:text-slate-300">{apiError?.message ?? String(error)}</p>
       {host ? (
