@@ -1,0 +1,35 @@
+import { z } from "zod";
+import { planFromRemoval } from "@/lib/cleanup/planner";
+import { readPlanningContext } from "@/lib/cleanup/planning-context";
+import { savePlan } from "@/lib/cleanup/plan-store";
+import { parseLabelFilter, parseUntil, pruneRemoval } from "@/lib/cleanup/prune";
+import { indexHost } from "@/lib/cleanup/targets";
+import { getConnection } from "@/lib/docker/client";
+import { readJsonBody } from "@/lib/http/body";
+import { handle, jsonResponse } from "@/lib/http/respond";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+const bodySchema = z
+  .object({
+    scope: z.enum(["dangling-images", "unused-images", "stopped-containers"]),
+    until: z.string().min(1).max(64).optional(),
+    label: z.union([z.string().min(1).max(256), z.array(z.string().min(1).max(256)).max(20)]).optional(),
+  })
+  .strict();
+
+/** POST /api/prune/plan { scope, until?, label? }: what the CLI's prune would remove, as a plan run by ID. */
+export async function POST(request: Request): Promise<Response> {
+  return handle(request, { mutating: true }, async () => {
+    const body = await readJsonBody(request, bodySchema);
+    const now = new Date();
+    const labels = (typeof body.label === "string" ? [body.label] : (body.label ?? [])).map(parseLabelFilter);
+    const filters = { labels, ...(body.until !== undefined ? { until: parseUntil(body.until, now) } : {}) };
+    const context = await readPlanningContext(getConnection());
+    const removal = pruneRemoval(indexHost(context.snapshot), body.scope, filters);
+    const plan = planFromRemoval(context, removal, { kind: "prune", scope: body.scope, targets: [], stopRunning: false });
+    savePlan(plan);
+    return jsonResponse(plan, { status: 201 });
+  });
+}

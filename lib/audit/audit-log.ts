@@ -1,0 +1,55 @@
+import "server-only";
+import { promises as fs } from "node:fs";
+import path from "node:path";
+
+/** One executed step, as appended to the audit log (one JSON object per line). */
+export interface AuditEntry {
+  time: string;
+  planId: string;
+  step: number;
+  action: string;
+  /** The object acted on: node id, plus a readable name. */
+  node: string;
+  subject: string;
+  outcome: "done" | "failed" | "skipped";
+  bytes: number;
+  message: string;
+}
+
+export const AUDIT_FILE = "audit.log";
+
+export class AuditLog {
+  constructor(private readonly dataDir: string) {}
+
+  get file(): string {
+    return path.join(this.dataDir, AUDIT_FILE);
+  }
+
+  async append(entry: AuditEntry): Promise<void> {
+    await fs.mkdir(this.dataDir, { recursive: true });
+    await fs.appendFile(this.file, `${JSON.stringify(entry)}\n`, "utf8");
+  }
+
+  /** The newest entries, newest first. */
+  async recent(limit: number): Promise<AuditEntry[]> {
+    let text: string;
+    try {
+      text = await fs.readFile(this.file, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+      throw error;
+    }
+    const entries: AuditEntry[] = [];
+    const lines = text.split("\n");
+    for (let index = lines.length - 1; index >= 0 && entries.length < limit; index -= 1) {
+      const line = lines[index]?.trim();
+      if (!line) continue;
+      try {
+        entries.push(JSON.parse(line) as AuditEntry);
+      } catch {
+        // A line cut short by a crash: skip it, keep the rest readable.
+      }
+    }
+    return entries;
+  }
+}
