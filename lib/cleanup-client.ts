@@ -1,0 +1,44 @@
+import type { Plan, PruneScope, RunSummary, StepResult } from "@/lib/cleanup/plan-types";
+import type { BlockersAnswer } from "@/lib/cleanup/types";
+import { ApiError, fetchJson } from "@/lib/api-client";
+
+/** Browser-side calls for explaining and cleaning up. The server's token goes only into changing requests. */
+
+const TOKEN_HEADER = "x-dockgraph-token";
+
+function changing(token: string, body: unknown): RequestInit {
+  return { method: "POST", headers: { "content-type": "application/json", [TOKEN_HEADER]: token }, body: JSON.stringify(body) };
+}
+
+export type RunEvent = ({ type: "step" } & StepResult) | { type: "summary"; results: StepResult[]; summary: RunSummary } | { type: "error"; error: { code: string; message: string } };
+
+export const cleanupApi = {
+  blockers: (target: string) => fetchJson<BlockersAnswer>(`/api/blockers?target=${encodeURIComponent(target)}`),
+  plan: (token: string, targets: string[], stopRunning: boolean) => fetchJson<Plan>("/api/plans", changing(token, { targets, stopRunning })),
+  prunePlan: (token: string, scope: PruneScope) => fetchJson<Plan>("/api/prune/plan", changing(token, { scope })),
+  scriptUrl: (planId: string) => `/api/plans/${encodeURIComponent(planId)}/script`,
+
+  /** Runs a plan, calling `onEvent` for each NDJSON line as it arrives. */
+  async execute(token: string, planId: string, onEvent: (event: RunEvent) => void): Promise<void> {
+    const response = await fetch(`/api/plans/${encodeURIComponent(planId)}/execute`, { method: "POST", headers: { [TOKEN_HEADER]: token } });
+    if (!response.ok || !response.body) {
+      const body: unknown = await response.json().catch(() => null);
+      const error = (body as { error?: { code: string; message: string } } | null)?.error;
+      throw new ApiError(response.status, error ?? { code: "http_error", message: `The server answered ${response.status}.` });
+    }
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = "";
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += value;
+      let newline = buffer.indexOf("\n");
+      while (newline !== -1) {
+        const line = buffer.slice(0, newline).trim();
+        buffer = buffer.slice(newline + 1);
+        if (line) onEvent(JSON.parse(line) as RunEvent);
+        newline = buffer.indexOf("\n");
+      }
+    }
+  },
+};
