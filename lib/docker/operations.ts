@@ -14,7 +14,7 @@ const imageDeleteSchema = z.array(z.object({ Untagged: z.string().optional(), De
 export interface ImageRemoval {
   /** References removed ("Untagged: …"). */
   untagged: string[];
-  /** Image IDs deleted ("Deleted: …"), the target first, then any parents the daemon pruned with it. */
+  /** "Deleted: …" entries: the image IDs deleted (the target, then parents pruned with it) and the chain IDs of freed layers. */
   deleted: string[];
 }
 

@@ -61,6 +61,8 @@ const infoSchema = z.object({
 
 const inspectImageSchema = z.object({
   Id: z.string(),
+  Parent: z.string().nullish(),
+  Size: z.number().nullish(),
   RootFS: z.object({ Layers: z.array(z.string()).nullish() }).nullish(),
 });
 
@@ -175,59 +177,162 @@ export async function readSnapshot(connection: DockerConnection): Promise<HostSn
   return { takenAt: new Date().toISOString(), engine, images, containers };
 }
 
+/** One step of `GET /images/{id}/history`. */
+export interface HistoryStep {
+  Size: number;
+  CreatedBy?: string | null;
+}
+
+/** What an image's layer sizes are derived from: inspect (RootFS, Size, Parent) and history. */
+export interface ImageLayerFacts {
+  imageId: string;
+  parentId: string | null;
+  /** Total bytes of the image's layers, or null when the daemon did not say. */
+  size: number | null;
+  diffIds: string[];
+  /** Oldest first. */
+  history: HistoryStep[];
+}
+
+/** A computed entry: the layers, plus what a child needs to derive its own sizes from them. */
+interface LayerEntry {
+  layers: ImageLayers;
+  size: number;
+  historyLength: number;
+}
+
 // Image IDs are content-addressed: an ID's layers never change, so they are cached for the life of the process.
 const LAYER_CACHE_LIMIT = 50_000;
-const layerCache = new Map<string, ImageLayers>();
+const layerCache = new Map<string, LayerEntry>();
 
-async function readOneImageLayers(connection: DockerConnection, imageId: string): Promise<ImageLayers> {
+/** The facts of one image, or null when it is gone (removed since the list was read). */
+async function readImageLayerFacts(connection: DockerConnection, imageId: string): Promise<ImageLayerFacts | null> {
   const name = assertImageName(imageId);
   const inspectCall = `GET /images/${name}/json`;
   const historyCall = `GET /images/${name}/history`;
-  const [inspectRaw, historyRaw] = await Promise.all([
-    connection.request("GET", `/images/${name}/json`),
-    connection.request("GET", `/images/${name}/history`),
-  ]);
+  let inspectRaw: unknown;
+  let historyRaw: unknown;
+  try {
+    [inspectRaw, historyRaw] = await Promise.all([
+      connection.request("GET", `/images/${name}/json`),
+      connection.request("GET", `/images/${name}/history`),
+    ]);
+  } catch (error) {
+    if (error instanceof AppError && error.code === "not_found") return null;
+    throw error;
+  }
   const inspect = parseResponse(inspectImageSchema, inspectRaw, inspectCall, connection.host);
   const history = parseResponse(historySchema, historyRaw, historyCall, connection.host);
-  const diffIds = inspect.RootFS?.Layers ?? [];
-  return { imageId, diffIds, layerSizes: layerSizesFromHistory(diffIds.length, history) };
+  return {
+    imageId,
+    parentId: inspect.Parent ? inspect.Parent : null,
+    size: inspect.Size ?? null,
+    diffIds: inspect.RootFS?.Layers ?? [],
+    history: [...history].reverse(),
+  };
 }
 
 /**
- * History lists steps newest first; steps that made a layer are the ones with a size, or "empty layer"
- * steps the daemon still counts. Aligns the last N sized steps with the N layers (base first).
+ * Bytes each layer adds, aligned with diffIds. The history API does not say which steps made a layer
+ * (the image config's `empty_layer` flag is not exposed), and a step of size 0 may or may not be one:
+ * an unchanged `docker commit` or `RUN true` makes none, a `RUN rm …` or a WORKDIR that creates a
+ * folder makes a layer of 0 bytes. So where the parent image is known, the sizes come from it exactly:
+ * the parent's layers are a prefix of the child's, and the child adds `size − parent size` bytes.
+ * History is only the fallback for images without a local parent (pulled, loaded, the first build step).
  */
-export function layerSizesFromHistory(layerCount: number, history: { Size: number; CreatedBy?: string | null }[]): number[] {
-  const oldestFirst = [...history].reverse();
-  const layerSteps = oldestFirst.filter((step) => !isEmptyLayerStep(step));
-  const aligned = layerSteps.slice(Math.max(0, layerSteps.length - layerCount)).map((step) => step.Size);
+export function layerSizesOf(image: ImageLayerFacts, parent: { diffIds: readonly string[]; layerSizes: readonly number[]; size: number; historyLength: number } | null): number[] {
+  if (parent !== null && image.size !== null && startsWith(image.diffIds, parent.diffIds) && image.history.length >= parent.historyLength) {
+    const extra = image.diffIds.length - parent.diffIds.length;
+    const added = image.size - parent.size;
+    if (extra === 0 && added === 0) return [...parent.layerSizes];
+    if (extra === 1 && added >= 0) return [...parent.layerSizes, added];
+    if (extra > 1) {
+      // The child's history is the parent's plus its own steps (builder and commit both append).
+      const own = layerSizesFromHistory(extra, image.history.slice(parent.historyLength));
+      if (own.reduce((total, bytes) => total + bytes, 0) === added) return [...parent.layerSizes, ...own];
+    }
+  }
+  return layerSizesFromHistory(image.diffIds.length, image.history);
+}
+
+function startsWith(values: readonly string[], prefix: readonly string[]): boolean {
+  return prefix.length <= values.length && prefix.every((value, index) => values[index] === value);
+}
+
+/**
+ * Aligns history steps (oldest first) with `layerCount` layers. Steps with a size made a layer; of the
+ * 0-byte steps, as many as layers remain unaccounted for are taken as 0-byte layers, most likely first:
+ * commands that ran (a RUN that deleted files or made folders), then WORKDIR/COPY/ADD, then metadata
+ * steps (ENV, CMD, …), which almost never make a layer. Which 0-byte steps are taken changes nothing
+ * but the position of 0s, and only for images without a local parent.
+ */
+export function layerSizesFromHistory(layerCount: number, history: readonly HistoryStep[]): number[] {
+  const sized = history.flatMap((step, position) => (step.Size > 0 ? [position] : []));
+  if (sized.length >= layerCount) return sized.slice(sized.length - layerCount).map((position) => history[position]?.Size ?? 0);
+  const zeroSteps = history
+    .flatMap((step, position) => (step.Size > 0 ? [] : [{ position, likelihood: zeroLayerLikelihood(step) }]))
+    .sort((a, b) => a.likelihood - b.likelihood || a.position - b.position)
+    .slice(0, layerCount - sized.length)
+    .map((step) => step.position);
+  const aligned = [...sized, ...zeroSteps].sort((a, b) => a - b).map((position) => history[position]?.Size ?? 0);
+  // Fewer steps than layers (history cut short, e.g. by `docker import`): the missing ones are the oldest.
   while (aligned.length < layerCount) aligned.unshift(0);
   return aligned;
 }
 
-function isEmptyLayerStep(step: { Size: number; CreatedBy?: string | null }): boolean {
-  // The classic builder marks metadata-only steps with "#(nop)" and no size; COPY/ADD are "#(nop)" too but have a size.
-  return step.Size === 0 && (step.CreatedBy ?? "").includes("#(nop)");
+function zeroLayerLikelihood(step: HistoryStep): number {
+  const createdBy = step.CreatedBy ?? "";
+  if (!createdBy.includes("#(nop)")) return 0;
+  return /#\(nop\)\s+(WORKDIR|COPY|ADD)\b/.test(createdBy) ? 1 : 2;
 }
 
+/** Each image's layers with their sizes; images removed meanwhile are left out. Cached per image ID. */
 export async function readImageLayers(connection: DockerConnection, imageIds: readonly string[]): Promise<Map<string, ImageLayers>> {
-  const result = new Map<string, ImageLayers>();
-  const toLoad: string[] = [];
-  for (const id of new Set(imageIds)) {
-    const cached = layerCache.get(id);
-    if (cached) result.set(id, cached);
-    else toLoad.push(id);
-  }
+  const wanted = [...new Set(imageIds)];
+  const facts = new Map<string, ImageLayerFacts | null>();
+  let toLoad = wanted.filter((id) => !layerCache.has(id));
   // A few at a time: the daemon serialises much of this anyway, and a burst of hundreds helps nobody.
   const concurrency = 8;
-  for (let index = 0; index < toLoad.length; index += concurrency) {
-    const batch = toLoad.slice(index, index + concurrency);
-    const loaded = await Promise.all(batch.map((id) => readOneImageLayers(connection, id)));
-    for (const layers of loaded) {
-      if (layerCache.size >= LAYER_CACHE_LIMIT) layerCache.clear();
-      layerCache.set(layers.imageId, layers);
-      result.set(layers.imageId, layers);
+  while (toLoad.length > 0) {
+    for (let index = 0; index < toLoad.length; index += concurrency) {
+      const batch = toLoad.slice(index, index + concurrency);
+      const loaded = await Promise.all(batch.map((id) => readImageLayerFacts(connection, id)));
+      batch.forEach((id, position) => facts.set(id, loaded[position] ?? null));
     }
+    // Parents give exact sizes: load those that were not asked for (rare: callers usually ask for every image).
+    toLoad = [
+      ...new Set(
+        [...facts.values()].flatMap((fact) =>
+          fact?.parentId && !layerCache.has(fact.parentId) && !facts.has(fact.parentId) ? [fact.parentId] : [],
+        ),
+      ),
+    ];
+  }
+
+  const entryOf = (id: string): LayerEntry | null => {
+    const cached = layerCache.get(id);
+    if (cached) return cached;
+    const fact = facts.get(id);
+    if (!fact) return null;
+    const parent = fact.parentId !== null ? entryOf(fact.parentId) : null;
+    const layerSizes = layerSizesOf(
+      fact,
+      parent && { diffIds: parent.layers.diffIds, layerSizes: parent.layers.layerSizes, size: parent.size, historyLength: parent.historyLength },
+    );
+    const entry: LayerEntry = {
+      layers: { imageId: id, diffIds: fact.diffIds, layerSizes },
+      size: fact.size ?? layerSizes.reduce((total, bytes) => total + bytes, 0),
+      historyLength: fact.history.length,
+    };
+    if (layerCache.size >= LAYER_CACHE_LIMIT) layerCache.clear();
+    layerCache.set(id, entry);
+    return entry;
+  };
+
+  const result = new Map<string, ImageLayers>();
+  for (const id of wanted) {
+    const entry = entryOf(id);
+    if (entry) result.set(id, entry.layers);
   }
   return result;
 }
