@@ -10,6 +10,7 @@ import {
   stopContainer,
   unpauseContainer,
 } from "@/lib/docker/operations";
+import type { ImageRecord } from "@/lib/docker/types";
 import { listContainers, listImages } from "@/lib/docker/snapshot";
 import { isAppError } from "@/lib/errors";
 
@@ -20,10 +21,12 @@ import { isAppError } from "@/lib/errors";
  */
 
 const RUNNING_STATES = new Set(["running", "paused", "restarting"]);
+/** Steps of one group touch unrelated objects; a few at a time keeps the daemon busy without flooding it. */
+const CONCURRENCY = 6;
 
 type Check = { kind: "go" } | { kind: "already-done"; message: string } | { kind: "changed"; message: string };
 
-async function recheck(connection: DockerConnection, plan: Plan, step: PlanStep): Promise<Check> {
+async function recheck(connection: DockerConnection, plan: Plan, step: PlanStep, images: readonly ImageRecord[]): Promise<Check> {
   const expect = step.expect;
   if (expect.kind === "container") {
     const facts = await inspectContainer(connection, expect.containerId);
@@ -47,13 +50,14 @@ async function recheck(connection: DockerConnection, plan: Plan, step: PlanStep)
   }
   const facts = await inspectImage(connection, expect.imageId);
   if (facts === null) return { kind: "already-done", message: `${step.subject} is already gone (the daemon deletes untagged parents with their last child).` };
-  const [containers, images] = await Promise.all([listContainers(connection), listImages(connection)]);
+  // Containers on this image or on images built on it; the plan removed its own before this step.
+  const containers = await listContainers(connection, { ancestorImageId: expect.imageId });
   const planned = new Set(plan.removes.containerIds);
-  const newcomer = containers.find((container) => container.imageId === expect.imageId && !planned.has(container.id));
+  const newcomer = containers.find((container) => !planned.has(container.id));
   if (newcomer) {
     return {
       kind: "changed",
-      message: `Container ${newcomer.name} (${newcomer.state}) uses ${step.subject} and is not in the plan: it was created since planning. Stopped here; the image and that container stay.`,
+      message: `Container ${newcomer.name} (${newcomer.state}) uses ${step.subject}${newcomer.imageId === expect.imageId ? "" : " through an image built on it"} and is not in the plan: it was created since planning. Stopped here; the image and that container stay.`,
     };
   }
   const plannedImages = new Set([...plan.removes.imageIds, ...plan.removes.prunedImageIds]);
@@ -87,6 +91,17 @@ async function perform(connection: DockerConnection, step: PlanStep): Promise<st
   }
 }
 
+/** Consecutive steps of the same group, in plan order. */
+function groupsOf(steps: readonly PlanStep[]): PlanStep[][] {
+  const groups: PlanStep[][] = [];
+  for (const step of steps) {
+    const last = groups[groups.length - 1];
+    if (last && last[0]?.group === step.group) last.push(step);
+    else groups.push([step]);
+  }
+  return groups;
+}
+
 export interface RunHooks {
   /** Called as each step finishes, in order (to stream progress). */
   onStep: (result: StepResult) => void;
@@ -98,6 +113,14 @@ export async function executePlan(connection: DockerConnection, plan: Plan, audi
   const log = hooks.log ?? ((line: string) => console.log(line));
   const results: StepResult[] = [];
   let stoppedAt: number | null = null;
+  const stop = (step: PlanStep) => {
+    stoppedAt = stoppedAt === null ? step.id : Math.min(stoppedAt, step.id);
+  };
+  const skip = (step: PlanStep) => {
+    const result: StepResult = { step: step.id, action: step.action, node: step.node, subject: step.subject, status: "skipped", message: `Not run: the run stopped at step ${stoppedAt ?? "?"}.`, bytes: 0 };
+    results.push(result);
+    hooks.onStep(result);
+  };
 
   const record = async (step: PlanStep, status: StepResult["status"], message: string) => {
     const result: StepResult = { step: step.id, action: step.action, node: step.node, subject: step.subject, status, message, bytes: status === "done" ? step.bytes : 0 };
@@ -117,30 +140,44 @@ export async function executePlan(connection: DockerConnection, plan: Plan, audi
     hooks.onStep(result);
   };
 
-  for (const step of plan.steps) {
+  const runStep = async (step: PlanStep, images: readonly ImageRecord[]) => {
     if (stoppedAt !== null) {
-      results.push({ step: step.id, action: step.action, node: step.node, subject: step.subject, status: "skipped", message: `Not run: the run stopped at step ${stoppedAt}.`, bytes: 0 });
-      hooks.onStep(results[results.length - 1] as StepResult);
-      continue;
+      skip(step);
+      return;
     }
     try {
-      const check = await recheck(connection, plan, step);
+      const check = await recheck(connection, plan, step, images);
       if (check.kind === "already-done") {
         await record(step, "skipped", check.message);
-        continue;
+        return;
       }
       if (check.kind === "changed") {
-        stoppedAt = step.id;
+        stop(step);
         await record(step, "failed", `The host changed: ${check.message}`);
-        continue;
+        return;
       }
       await record(step, "done", await perform(connection, step));
     } catch (error) {
-      stoppedAt = step.id;
+      stop(step);
       const message = isAppError(error) ? String(error.details?.daemonMessage ?? error.message) : String(error);
       await record(step, "failed", message);
     }
+  };
+
+  for (const group of groupsOf(plan.steps)) {
+    if (stoppedAt !== null) {
+      group.forEach(skip);
+      continue;
+    }
+    // One image listing per group serves every step's child check (a child made mid-group the daemon refuses anyway).
+    const images = group[0]?.action === "remove-image" ? await listImages(connection) : [];
+    const queue = [...group];
+    const worker = async () => {
+      for (let step = queue.shift(); step !== undefined; step = queue.shift()) await runStep(step, images);
+    };
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, group.length) }, worker));
   }
+  results.sort((a, b) => a.step - b.step);
 
   const count = (status: StepResult["status"]) => results.filter((result) => result.status === status).length;
   const summary: RunSummary = {

@@ -38,6 +38,8 @@ export interface PlanStep {
   bytes: number;
   /** The docker CLI command that does the same (never with -f). */
   command: string;
+  /** Consecutive steps with the same group touch unrelated objects: the executor may run them side by side. */
+  group: number;
   expect: StepExpectation;
 }
 

@@ -14,6 +14,11 @@ import { indexHost, normalizeReference, resolveTarget } from "@/lib/cleanup/targ
  */
 
 export const PLAN_TTL_MS = 5 * 60_000;
+const GROUP_UNPAUSE = 1;
+const GROUP_STOP = 2;
+const GROUP_REMOVE_CONTAINER = 3;
+const GROUP_UNTAG_FIRST = 10;
+const GROUP_REMOVE_IMAGE_BASE = 1_000_000;
 const STOP_GRACE_SECONDS = 10;
 
 export interface PlanningContext {
@@ -134,7 +139,7 @@ export function planFromRemoval(
     const node = containerNodeId(container.id);
     const expect = { kind: "container" as const, containerId: container.id, imageId: container.imageId, state: container.state };
     if (container.state === "paused") {
-      steps.push({ action: "unpause-container", node, subject: container.name, reason: "A paused container cannot be stopped: it is unpaused first.", bytes: 0, command: `docker unpause ${container.name}`, expect });
+      steps.push({ action: "unpause-container", node, subject: container.name, reason: "A paused container cannot be stopped: it is unpaused first.", bytes: 0, command: `docker unpause ${container.name}`, expect, group: GROUP_UNPAUSE });
     }
     steps.push({
       action: "stop-container",
@@ -144,6 +149,7 @@ export function planFromRemoval(
       bytes: 0,
       command: `docker stop --time ${STOP_GRACE_SECONDS} ${container.name}`,
       expect,
+      group: GROUP_STOP,
     });
   }
   for (const container of containers) {
@@ -158,8 +164,10 @@ export function planFromRemoval(
       bytes: sizes?.get(container.id) ?? 0,
       command: `docker rm ${container.name}`,
       expect: { kind: "container", containerId: container.id, imageId: container.imageId, state: container.state },
+      group: GROUP_REMOVE_CONTAINER,
     });
   }
+  let nextUntagGroup = GROUP_UNTAG_FIRST;
   const untags = [
     ...images.map((entry) => ({
       image: entry.image,
@@ -179,10 +187,13 @@ export function planFromRemoval(
         bytes: 0,
         command: `docker rmi ${stored}`,
         expect: { kind: "reference", imageId: image.id, reference: stored },
+        // One at a time: untagging two references of one image side by side would race on "is it the last one?".
+        group: nextUntagGroup++,
       });
     }
   }
 
+  const maxDepth = Math.max(0, ...images.map((entry) => entry.depth));
   // Bytes per image step: what the plan has freed after it, minus what it had freed before.
   const removedSoFar: string[] = [];
   let freedSoFar = 0;
@@ -201,6 +212,8 @@ export function planFromRemoval(
       bytes: freed - freedSoFar,
       command: `docker rmi ${entry.image.id}`,
       expect: { kind: "image", imageId: entry.image.id, containerIds: users, childIds: children },
+      // Images at the same depth are never each other's parent: they can go side by side, deepest first.
+      group: GROUP_REMOVE_IMAGE_BASE + (maxDepth - entry.depth),
     });
     freedSoFar = freed;
   }

@@ -133,8 +133,13 @@ export async function listImages(connection: DockerConnection): Promise<ImageRec
   return parseResponse(z.array(imageSummarySchema), raw, "GET /images/json", connection.host).map(normaliseImage);
 }
 
-export async function listContainers(connection: DockerConnection, options: { size?: boolean } = {}): Promise<ContainerRecord[]> {
+export async function listContainers(
+  connection: DockerConnection,
+  options: { size?: boolean; ancestorImageId?: string } = {},
+): Promise<ContainerRecord[]> {
   const query: Query = options.size ? { all: 1, size: 1 } : { all: 1 };
+  // Containers created from this image or from any image built on it (the daemon's "ancestor" filter).
+  if (options.ancestorImageId !== undefined) query.filters = JSON.stringify({ ancestor: [assertImageName(options.ancestorImageId)] });
   const raw = await connection.request("GET", "/containers/json", { query });
   return parseResponse(z.array(containerSummarySchema), raw, "GET /containers/json", connection.host).map(normaliseContainer);
 }
