@@ -15,6 +15,10 @@ import { NodeList } from "@/components/dashboard/node-list";
 import { ThemeToggle } from "@/components/dashboard/theme-toggle";
 import { useLiveUpdates } from "@/components/dashboard/use-live-updates";
 import { matchesSearch } from "@/components/dashboard/search";
+import { BlockersPanel } from "@/components/blockers/blockers-panel";
+import { CleanupButton } from "@/components/cleanup/cleanup-button";
+import { PlanDialog, type PlanRequest } from "@/components/cleanup/plan-dialog";
+import { PruneToolbar } from "@/components/cleanup/prune-toolbar";
 
 interface DashboardProps {
   /** The server's token for changing requests; handed over by the server component, never put in a URL. */
@@ -30,9 +34,9 @@ export function Dashboard(props: DashboardProps) {
   );
 }
 
-const EMPTY_SET: ReadonlySet<NodeId> = new Set();
+const NO_NODES: ReadonlySet<NodeId> = new Set();
 
-function DashboardScreen({ readOnly }: DashboardProps) {
+function DashboardScreen({ token, readOnly }: DashboardProps) {
   const live = useLiveUpdates();
   const health = useQuery({ queryKey: queryKeys.health(), queryFn: api.health, refetchInterval: live ? false : 5_000 });
   const graph = useQuery({ queryKey: queryKeys.graph(), queryFn: api.graph, refetchInterval: live ? false : 10_000 });
@@ -40,10 +44,13 @@ function DashboardScreen({ readOnly }: DashboardProps) {
   const [search, setSearch] = useState("");
   const [fitRequest, setFitRequest] = useState(0);
   const [focusRequest, setFocusRequest] = useState(0);
+  const [blocking, setBlocking] = useState<ReadonlySet<NodeId>>(new Set());
+  const [planRequest, setPlanRequest] = useState<PlanRequest | null>(null);
 
   const layout = useMemo(() => (graph.data ? layoutGraph(graph.data) : null), [graph.data]);
   const nodes = useMemo(() => graph.data?.nodes ?? [], [graph.data]);
-  const selected = useMemo(() => nodes.find((node) => node.id === selectedId) ?? null, [nodes, selectedId]);
+  const nodesById = useMemo(() => new Map(nodes.map((node) => [node.id, node])), [nodes]);
+  const selected = selectedId ? (nodesById.get(selectedId) ?? null) : null;
   const matching = useMemo(() => {
     const query = search.trim();
     if (query === "") return null;
@@ -66,6 +73,7 @@ function DashboardScreen({ readOnly }: DashboardProps) {
         </h1>
         <DaemonStatus health={health.data} error={daemonError} live={live} />
         <div className="ml-auto flex items-center gap-2">
+          {!readOnly ? <PruneToolbar onPrune={(scope, title) => setPlanRequest({ kind: "prune", scope, title })} /> : null}
           {readOnly ? (
             <span className="rounded-full bg-amber-100 px-2.5 py-0.5 text-xs font-medium text-amber-800 dark:bg-amber-900 dark:text-amber-200" data-testid="read-only">
               read-only
@@ -112,7 +120,7 @@ function DashboardScreen({ readOnly }: DashboardProps) {
               <GraphView
                 layout={layout}
                 selectedId={selectedId}
-                highlighted={EMPTY_SET}
+                highlighted={selected ? blocking : NO_NODES}
                 matching={matching}
                 onSelect={setSelectedId}
                 fitRequest={fitRequest}
@@ -131,10 +139,13 @@ function DashboardScreen({ readOnly }: DashboardProps) {
           {selected ? (
             <aside className="w-96 shrink-0 overflow-y-auto border-l border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
               <NodeDetails node={selected} />
+              <BlockersPanel node={selected} nodesById={nodesById} onSelect={selectFromList} onBlockingNodes={setBlocking} />
+              <CleanupButton node={selected} readOnly={readOnly} onPlan={setPlanRequest} />
             </aside>
           ) : null}
         </main>
       )}
+      {planRequest ? <PlanDialog key={JSON.stringify(planRequest)} request={planRequest} token={token} onClose={() => setPlanRequest(null)} /> : null}
     </div>
   );
 }
