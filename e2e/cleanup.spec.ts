@@ -1,0 +1,102 @@
+import { expect, test } from "./fixtures";
+import { GraphPage } from "./pages/graph-page";
+
+/*
+ * What the user does: select a blocked node, read why, press cleanup, confirm, watch it go — then check with
+ * the daemon that exactly those objects are gone. Each test starts from a freshly seeded host.
+ */
+test.use({ freshHost: true });
+
+async function daemonInventory(docker: (args: readonly string[]) => Promise<{ stdout: string }>) {
+  const containers = (await docker(["ps", "-aq", "--no-trunc"])).stdout.split("\n").filter(Boolean).sort();
+  const images = (await docker(["images", "-aq", "--no-trunc"])).stdout.split("\n").filter(Boolean);
+  return { containers, images: [...new Set(images)].sort() };
+}
+
+test("an image blocked by a stopped container: read why, clean up, and only those go", async ({ page, manifest, docker }) => {
+  const image = manifest.scenarios.exitedOnly?.images.image;
+  const container = manifest.containers.find((candidate) => candidate.name === "hungry_hopper");
+  if (!image || !container) throw new Error("the seed has no hello-world / hungry_hopper");
+  const before = await daemonInventory(docker);
+
+  const dashboard = new GraphPage(page);
+  await dashboard.open();
+  await dashboard.graphNode(`image:${image.id}`).click();
+
+  const blockers = page.getByTestId("blockers");
+  await expect(blockers.getByTestId("deletable")).toHaveAttribute("data-deletable", "false");
+  await expect(blockers.locator('[data-blocker-kind="stopped-container"]')).toContainText("hungry_hopper");
+  await expect(blockers.getByTestId("daemon-message")).toContainText(
+    `conflict: unable to delete ${image.shortId} (must be forced) - image is being used by stopped container ${container.shortId}`,
+  );
+  // The blocking container is highlighted on the graph.
+  await expect(dashboard.graphNode(`container:${container.id}`).locator("rect.shape")).toHaveAttribute("stroke", "var(--node-highlight)");
+
+  await page.getByTestId("cleanup-button").click();
+  const dialog = page.getByTestId("plan-dialog");
+  await expect(dialog.locator("[data-step-action]")).toHaveCount(2);
+  await expect(dialog.locator('[data-step-action="remove-container"]')).toContainText("hungry_hopper");
+  await dialog.getByTestId("run-plan").click();
+  await expect(dialog.getByTestId("run-summary")).toHaveAttribute("data-outcome", "completed");
+  await dialog.getByRole("button", { name: "Close" }).click();
+
+  await expect(dashboard.graphNode(`container:${container.id}`)).toHaveCount(0);
+  await expect(dashboard.graphNode(`image:${image.id}`)).toHaveCount(0);
+
+  const after = await daemonInventory(docker);
+  expect(before.containers.filter((id) => !after.containers.includes(id))).toEqual([container.id]);
+  const goneImages = before.images.filter((id) => !after.images.includes(id));
+  expect(goneImages).toContain(image.id);
+  // Besides the image, only untagged build-step parents the daemon prunes with it may go.
+  const survivors = manifest.images.filter((candidate) => !candidate.removed && candidate.tags.length > 0 && candidate.id !== image.id);
+  for (const survivor of survivors) expect(after.images).toContain(survivor.id);
+});
+
+test("a running container asks for consent before anything is stopped", async ({ page, manifest, docker }) => {
+  const web = manifest.containers.find((candidate) => candidate.state === "running");
+  if (!web) throw new Error("the seed has no running container");
+  const dashboard = new GraphPage(page);
+  await dashboard.open();
+  await dashboard.listEntry(`container:${web.id}`).click();
+  await expect(page.getByTestId("daemon-message")).toContainText(`You cannot remove a running container ${web.id}`);
+
+  await page.getByTestId("cleanup-button").click();
+  const dialog = page.getByTestId("plan-dialog");
+  await expect(dialog.getByTestId("plan-blocked")).toContainText("must be stopped first");
+  await expect(dialog.getByTestId("run-plan")).toHaveCount(0);
+  expect((await docker(["inspect", "-f", "{{.State.Status}}", web.id])).stdout.trim()).toBe("running");
+
+  await dialog.getByTestId("consent-stop").check();
+  await expect(dialog.locator('[data-step-action="stop-container"]')).toHaveCount(1);
+  await expect(dialog.getByTestId("plan-warnings")).toContainText("will be stopped");
+  await dialog.getByTestId("run-plan").click();
+  await expect(dialog.getByTestId("run-summary")).toHaveAttribute("data-outcome", "completed");
+  expect((await docker(["ps", "-aq", "--no-trunc", "--filter", `id=${web.id}`])).stdout.trim()).toBe("");
+});
+
+test("prune stopped containers from the toolbar, as docker container prune would", async ({ page, manifest, docker }) => {
+  const stopped = manifest.containers.filter((container) => ["created", "exited", "dead"].includes(container.state));
+  const running = manifest.containers.filter((container) => !["created", "exited", "dead"].includes(container.state));
+  const dashboard = new GraphPage(page);
+  await dashboard.open();
+
+  await page.getByRole("button", { name: "Stopped containers" }).click();
+  const dialog = page.getByTestId("plan-dialog");
+  await expect(dialog.locator('[data-step-action="remove-container"]')).toHaveCount(stopped.length);
+  await dialog.getByTestId("run-plan").click();
+  await expect(dialog.getByTestId("run-summary")).toHaveAttribute("data-outcome", "completed");
+
+  const left = (await docker(["ps", "-aq", "--no-trunc"])).stdout.split("\n").filter(Boolean).sort();
+  expect(left).toEqual(running.map((container) => container.id).sort());
+});
+
+test("a container started with the Docker CLI appears without a reload", async ({ page, docker }) => {
+  const dashboard = new GraphPage(page);
+  await dashboard.open();
+  const run = await docker(["run", "-d", "--name", "started_from_cli", "hello-world:latest", "sh", "-c", "sleep 600"]);
+  expect(run.code).toBe(0);
+  const id = run.stdout.trim();
+  await expect(dashboard.graphNode(`container:${id}`)).toHaveAttribute("data-state", "running", { timeout: 5_000 });
+  await docker(["rm", "-f", id]);
+  await expect(dashboard.graphNode(`container:${id}`)).toHaveCount(0, { timeout: 5_000 });
+});
