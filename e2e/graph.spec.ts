@@ -2,6 +2,9 @@ import { expect, test } from "./fixtures";
 import { GraphPage } from "./pages/graph-page";
 
 test.describe("the dashboard on the seeded host", () => {
+  // Other specs clean up; these read the host exactly as seeded.
+  test.use({ freshHost: true });
+
   test("draws every seeded image and container, and names the daemon", async ({ page, manifest, sandbox }) => {
     const dashboard = new GraphPage(page);
     await dashboard.open();
