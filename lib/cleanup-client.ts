@@ -12,7 +12,16 @@ function changing(token: string, body: unknown): RequestInit {
 
 export type RunEvent = ({ type: "step" } & StepResult) | { type: "summary"; results: StepResult[]; summary: RunSummary } | { type: "error"; error: { code: string; message: string } };
 
+export interface HostSizes {
+  generatedAt: string;
+  /** By image ID. */
+  images: Record<string, { size: number; sharedSize: number; uniqueSize: number }>;
+  /** Writable-layer bytes by container ID. */
+  containers: Record<string, number>;
+}
+
 export const cleanupApi = {
+  sizes: () => fetchJson<HostSizes>("/api/sizes"),
   blockers: (target: string) => fetchJson<BlockersAnswer>(`/api/blockers?target=${encodeURIComponent(target)}`),
   plan: (token: string, targets: string[], stopRunning: boolean) => fetchJson<Plan>("/api/plans", changing(token, { targets, stopRunning })),
   prunePlan: (token: string, scope: PruneScope) => fetchJson<Plan>("/api/prune/plan", changing(token, { scope })),

@@ -4,4 +4,5 @@ export const queryKeys = {
   health: () => [...queryKeys.all, "health"] as const,
   graph: () => [...queryKeys.all, "graph"] as const,
   blockers: (target: string) => [...queryKeys.all, "blockers", target] as const,
+  sizes: () => [...queryKeys.all, "sizes"] as const,
 };

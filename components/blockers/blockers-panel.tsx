@@ -28,6 +28,10 @@ const KIND_LABELS: Record<Blocker["kind"], string> = {
 /** What blocks removing the selected node, in the daemon's terms, and what removing it would free. */
 export function BlockersPanel({ node, nodesById, onSelect, onBlockingNodes }: BlockersPanelProps) {
   const answer = useQuery({ queryKey: queryKeys.blockers(node.id), queryFn: () => cleanupApi.blockers(node.id) });
+  // Slow the first time on a big host (every image inspected), cached after: fetched beside the blockers.
+  const sizes = useQuery({ queryKey: queryKeys.sizes(), queryFn: cleanupApi.sizes, staleTime: 30_000 });
+  const space = node.kind === "image" ? sizes.data?.images[node.imageId] : undefined;
+  const writable = node.kind === "container" ? sizes.data?.containers[node.containerId] : undefined;
 
   useEffect(() => {
     const ids = new Set<NodeId>();
@@ -108,6 +112,16 @@ export function BlockersPanel({ node, nodesById, onSelect, onBlockingNodes }: Bl
       ) : null}
 
       <h3 className="mt-4 text-sm font-semibold">Space</h3>
+      {space ? (
+        <p className="text-sm" data-testid="image-space">
+          {formatBytes(space.size)} in layers: <strong>{formatBytes(space.uniqueSize)}</strong> only this image uses, {formatBytes(space.sharedSize)} shared with other images.
+        </p>
+      ) : null}
+      {writable !== undefined ? (
+        <p className="text-sm" data-testid="container-space">
+          Its own writable layer holds <strong>{formatBytes(writable)}</strong>.
+        </p>
+      ) : null}
       <p className="text-sm" data-testid="reclaimable">
         Removing it{data.removes.containerIds.length + data.removes.imageIds.length > 1 ? " with what must go first" : ""} frees{" "}
         <strong>{formatBytes(data.reclaimableBytes)}</strong>

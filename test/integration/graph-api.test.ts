@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { GET as getGraph } from "@/app/api/graph/route";
 import { GET as getHealth } from "@/app/api/health/route";
+import { GET as getSizes } from "@/app/api/sizes/route";
 import { parseConfig } from "@/lib/config";
 import { createConnection } from "@/lib/docker/client";
 import { readImageLayers, readSnapshot } from "@/lib/docker/snapshot";
@@ -95,6 +96,26 @@ describe("GET /api/graph on the seeded host", () => {
     for (const container of manifest.containers) {
       expect(graph.edges).toContainEqual({ source: `container:${container.id}`, target: `image:${container.imageId}`, kind: "uses" });
     }
+  });
+});
+
+describe("GET /api/sizes", () => {
+  it("splits every image's size into unique and shared bytes, and gives container writable layers", async () => {
+    const response = await getSizes(get("/api/sizes"));
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      images: Record<string, { size: number; sharedSize: number; uniqueSize: number }>;
+      containers: Record<string, number>;
+    };
+    const present = manifest.images.filter((image) => !image.removed);
+    for (const image of present) {
+      const space = body.images[image.id];
+      expect(space, image.shortId).toBeDefined();
+      expect(space?.size).toBe(image.size);
+      expect((space?.sharedSize ?? 0) + (space?.uniqueSize ?? 0)).toBe(image.size);
+    }
+    const writer = manifest.containers.find((container) => container.name === "quirky_noether");
+    expect(body.containers[writer?.id ?? ""]).toBeGreaterThan(0);
   });
 });
 
