@@ -1,6 +1,5 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import net from "node:net";
 import { expect, test } from "@playwright/test";
+import { startSecondServer, type SecondServer } from "./fixtures/second-server";
 
 /*
  * A second server of the same build, pointed at a daemon that does not exist: the API says so with 503 and
@@ -9,51 +8,17 @@ import { expect, test } from "@playwright/test";
 
 const MISSING_DAEMON = "unix:///nonexistent/dockgraph-e2e/docker.sock";
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
-
-async function waitUntilServing(url: string, server: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode}`);
-    try {
-      await fetch(url);
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-  throw new Error(`${url} did not answer within 60 s`);
-}
-
 test.describe("without a reachable daemon", () => {
-  let server: ChildProcess;
-  let baseUrl: string;
+  let server: SecondServer;
 
   test.beforeAll(async () => {
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    server = spawn("node_modules/.bin/next", ["start", "-H", "127.0.0.1", "-p", String(port)], {
-      env: { ...process.env, DOCKER_HOST: MISSING_DAEMON, PORT: String(port), NEXT_TELEMETRY_DISABLED: "1" },
-      stdio: "ignore",
-    });
-    await waitUntilServing(`${baseUrl}/api/health`, server);
+    server = await startSecondServer({ DOCKER_HOST: MISSING_DAEMON });
   });
 
-  test.afterAll(() => {
-    server.kill("SIGTERM");
-  });
+  test.afterAll(() => server.stop());
 
   test("GET /api/health answers 503 naming the host tried", async ({ request }) => {
-    const response = await request.get(`${baseUrl}/api/health`);
+    const response = await request.get(`${server.baseUrl}/api/health`);
     expect(response.status()).toBe(503);
     const body = (await response.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe("daemon_unreachable");
@@ -61,7 +26,7 @@ test.describe("without a reachable daemon", () => {
   });
 
   test("the page explains what is wrong and what to do", async ({ page }) => {
-    await page.goto(baseUrl);
+    await page.goto(server.baseUrl);
     const alert = page.getByTestId("daemon-unreachable");
     await expect(alert).toContainText("Cannot reach the Docker daemon");
     await expect(alert).toContainText(MISSING_DAEMON);
@@ -70,7 +35,7 @@ test.describe("without a reachable daemon", () => {
   });
 
   test("a request for another Host name is refused with 403", async ({ request }) => {
-    const response = await request.get(`${baseUrl}/api/graph`, { headers: { host: "evil.example" } });
+    const response = await request.get(`${server.baseUrl}/api/graph`, { headers: { host: "evil.example" } });
     expect(response.status()).toBe(403);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe("forbidden");
   });
