@@ -7,7 +7,7 @@ import { createConnection } from "@/lib/docker/client";
 import { readImageLayers, readSnapshot } from "@/lib/docker/snapshot";
 import { removeContainer } from "@/lib/docker/operations";
 import type { GraphPayload, ImageNode, ContainerNode } from "@/lib/graph/types";
-import { sandboxDockerHost, seededManifest } from "@/test/support/seeded-host";
+import { ensureSeeded, sandboxDockerHost } from "@/test/support/seeded-host";
 import type { SeedManifest } from "@/scripts/sandbox/seed";
 
 /*
@@ -25,7 +25,8 @@ function get(path: string, headers: Record<string, string> = { host: "127.0.0.1:
 beforeAll(async () => {
   // The server reads its configuration once, from the environment: point it at the sandbox first.
   process.env.DOCKER_HOST = sandboxDockerHost();
-  manifest = await seededManifest();
+  // Other files change the host: start from the seeded state (reseeded only if it differs).
+  manifest = await ensureSeeded();
   const response = await getGraph(get("/api/graph"));
   expect(response.status).toBe(200);
   graph = (await response.json()) as GraphPayload;
