@@ -5,11 +5,9 @@ import { GET as getScript } from "@/app/api/plans/[planId]/script/route";
 import { GET as getAudit } from "@/app/api/audit/route";
 import type { Plan, RunSummary, StepResult } from "@/lib/cleanup/plan-types";
 import { findPlan } from "@/lib/cleanup/plan-store";
-import { parseConfig } from "@/lib/config";
-import { createConnection } from "@/lib/docker/client";
-import { readSnapshot } from "@/lib/docker/snapshot";
 import type { SeedManifest } from "@/scripts/sandbox/seed";
-import { dockerCli, reseed, sandboxDockerHost } from "@/test/support/seeded-host";
+import { CHANGE_HEADERS, configureServerForTests, inventory, minus, TEST_ORIGIN } from "@/test/support/host-inventory";
+import { dockerCli, reseed } from "@/test/support/seeded-host";
 
 /*
  * Cleanup plans run against the sandbox daemon: each leaves exactly the expected host (the full inventory
@@ -17,32 +15,12 @@ import { dockerCli, reseed, sandboxDockerHost } from "@/test/support/seeded-host
  * changed between planning and running.
  */
 
-const TOKEN = "integration-token-0123456789";
-process.env.DOCKGRAPH_TOKEN = TOKEN;
-process.env.DOCKGRAPH_DATA_DIR = `${process.env.DOCKGRAPH_SANDBOX_DIR ?? ".sandbox"}/app-data-cleanup`;
+configureServerForTests("app-data-cleanup");
+const ORIGIN = TEST_ORIGIN;
+const authHeaders = CHANGE_HEADERS;
 
-const ORIGIN = "http://127.0.0.1:3000";
-const authHeaders = { host: "127.0.0.1:3000", origin: ORIGIN, "x-dockgraph-token": TOKEN, "content-type": "application/json" };
 
-interface Inventory {
-  containers: Set<string>;
-  images: Set<string>;
-  /** "imageId tag" pairs. */
-  tags: Set<string>;
-}
 
-async function inventory(): Promise<Inventory> {
-  const snapshot = await readSnapshot(createConnection(parseConfig({ DOCKER_HOST: sandboxDockerHost() })));
-  return {
-    containers: new Set(snapshot.containers.map((container) => container.id)),
-    images: new Set(snapshot.images.map((image) => image.id)),
-    tags: new Set(snapshot.images.flatMap((image) => image.repoTags.map((tag) => `${image.id} ${tag}`))),
-  };
-}
-
-function minus<T>(a: Set<T>, b: Set<T>): T[] {
-  return [...a].filter((item) => !b.has(item)).sort();
-}
 
 async function plan(targets: string[], stopRunning = false): Promise<Plan> {
   const response = await postPlan(new Request(`${ORIGIN}/api/plans`, { method: "POST", headers: authHeaders, body: JSON.stringify({ targets, stopRunning }) }));

@@ -2,10 +2,8 @@ import { describe, expect, it } from "vitest";
 import { POST as postPrunePlan } from "@/app/api/prune/plan/route";
 import { POST as postExecute } from "@/app/api/plans/[planId]/execute/route";
 import type { Plan, PruneScope } from "@/lib/cleanup/plan-types";
-import { parseConfig } from "@/lib/config";
-import { createConnection } from "@/lib/docker/client";
-import { readSnapshot } from "@/lib/docker/snapshot";
-import { dockerCli, reseed, sandboxDockerHost } from "@/test/support/seeded-host";
+import { CHANGE_HEADERS, configureServerForTests, inventory, minus, TEST_ORIGIN, type Inventory } from "@/test/support/host-inventory";
+import { dockerCli, reseed } from "@/test/support/seeded-host";
 
 /*
  * Prune plans agree with the Docker CLI: on the seeded host, what a prune plan lists is exactly what
@@ -13,30 +11,12 @@ import { dockerCli, reseed, sandboxDockerHost } from "@/test/support/seeded-host
  * and running the plan itself (by ID, step by step) leaves the same host as the CLI does.
  */
 
-const TOKEN = "integration-token-0123456789";
-process.env.DOCKGRAPH_TOKEN = TOKEN;
-process.env.DOCKGRAPH_DATA_DIR = `${process.env.DOCKGRAPH_SANDBOX_DIR ?? ".sandbox"}/app-data-prune`;
-const ORIGIN = "http://127.0.0.1:3000";
-const headers = { host: "127.0.0.1:3000", origin: ORIGIN, "x-dockgraph-token": TOKEN, "content-type": "application/json" };
+configureServerForTests("app-data-prune");
+const ORIGIN = TEST_ORIGIN;
+const headers = CHANGE_HEADERS;
 
-interface Inventory {
-  containers: Set<string>;
-  images: Set<string>;
-  tags: Set<string>;
-}
 
-async function inventory(): Promise<Inventory> {
-  const snapshot = await readSnapshot(createConnection(parseConfig({ DOCKER_HOST: sandboxDockerHost() })));
-  return {
-    containers: new Set(snapshot.containers.map((container) => container.id)),
-    images: new Set(snapshot.images.map((image) => image.id)),
-    tags: new Set(snapshot.images.flatMap((image) => image.repoTags.map((tag) => `${image.id} ${tag}`))),
-  };
-}
 
-function minus<T>(a: Set<T>, b: Set<T>): T[] {
-  return [...a].filter((item) => !b.has(item)).sort();
-}
 
 interface Change {
   containers: string[];
