@@ -15,11 +15,18 @@ test.describe("the dashboard on the seeded host", () => {
     for (const container of manifest.containers) {
       await expect(dashboard.graphNode(`container:${container.id}`), container.name).toHaveAttribute("data-state", container.state);
     }
-    for (const image of manifest.images) {
+    // Build-step images (untagged, with children) are folded away by default, as `docker images` without -a does.
+    const parents = new Set(manifest.images.map((image) => image.parentId));
+    const buildSteps = manifest.images.filter((image) => !image.removed && image.tags.length === 0 && parents.has(image.id));
+    expect(buildSteps.length).toBeGreaterThan(0);
+    for (const image of manifest.images.filter((candidate) => !buildSteps.includes(candidate))) {
       await expect(dashboard.graphNode(`image:${image.id}`), image.tags.join(", ") || image.shortId).toHaveCount(1);
     }
-    const expectedNodes = manifest.containers.length + manifest.images.length;
-    await expect(dashboard.graphNodes()).toHaveCount(expectedNodes);
+    await expect(dashboard.graphNodes()).toHaveCount(manifest.containers.length + manifest.images.length - buildSteps.length);
+
+    await page.getByRole("button", { name: "build-step images" }).click();
+    for (const image of buildSteps) await expect(dashboard.graphNode(`image:${image.id}`)).toHaveAttribute("data-state", "intermediate");
+    await expect(dashboard.graphNodes()).toHaveCount(manifest.containers.length + manifest.images.length);
   });
 
   test("shows the force-removed image as a ghost and the dangling images as <none>", async ({ page, manifest }) => {

@@ -5,4 +5,5 @@ export const queryKeys = {
   graph: () => [...queryKeys.all, "graph"] as const,
   blockers: (target: string) => [...queryKeys.all, "blockers", target] as const,
   sizes: () => [...queryKeys.all, "sizes"] as const,
+  disk: () => [...queryKeys.all, "disk"] as const,
 };

@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Providers } from "@/app/providers";
 import { api } from "@/lib/api-client";
 import type { NodeId } from "@/lib/graph/types";
@@ -19,6 +19,9 @@ import { BlockersPanel } from "@/components/blockers/blockers-panel";
 import { CleanupButton } from "@/components/cleanup/cleanup-button";
 import { PlanDialog, type PlanRequest } from "@/components/cleanup/plan-dialog";
 import { PruneToolbar } from "@/components/cleanup/prune-toolbar";
+import { DiskSummaryBar } from "@/components/disk/disk-summary";
+import { FilterBar } from "@/components/filters/filter-bar";
+import { hasFilters, NO_FILTERS, passesFilters, visibleGraph, type NodeFilters } from "@/components/graph/visible-graph";
 
 interface DashboardProps {
   /** The server's token for changing requests; handed over by the server component, never put in a URL. */
@@ -46,16 +49,31 @@ function DashboardScreen({ token, readOnly }: DashboardProps) {
   const [focusRequest, setFocusRequest] = useState(0);
   const [blocking, setBlocking] = useState<ReadonlySet<NodeId>>(new Set());
   const [planRequest, setPlanRequest] = useState<PlanRequest | null>(null);
+  const [filters, setFilters] = useState<NodeFilters>(NO_FILTERS);
+  const [showBuildSteps, setShowBuildSteps] = useState(false);
+  const [collapsedProjects, setCollapsedProjects] = useState<ReadonlySet<string>>(new Set());
+  const searchRef = useRef<HTMLInputElement>(null);
 
-  const layout = useMemo(() => (graph.data ? layoutGraph(graph.data) : null), [graph.data]);
+  const shownGraph = useMemo(
+    () => (graph.data ? visibleGraph(graph.data, { showBuildSteps, collapsedProjects }) : null),
+    [graph.data, showBuildSteps, collapsedProjects],
+  );
+  const layout = useMemo(() => (shownGraph ? layoutGraph(shownGraph) : null), [shownGraph]);
+  const projects = useMemo(() => {
+    const counts = new Map<string, number>();
+    for (const node of graph.data?.nodes ?? []) {
+      if (node.kind === "container" && node.composeProject) counts.set(node.composeProject, (counts.get(node.composeProject) ?? 0) + 1);
+    }
+    return [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([name, containers]) => ({ name, containers }));
+  }, [graph.data]);
   const nodes = useMemo(() => graph.data?.nodes ?? [], [graph.data]);
   const nodesById = useMemo(() => new Map(nodes.map((node) => [node.id, node])), [nodes]);
   const selected = selectedId ? (nodesById.get(selectedId) ?? null) : null;
   const matching = useMemo(() => {
     const query = search.trim();
-    if (query === "") return null;
-    return new Set(nodes.filter((node) => matchesSearch(node, query)).map((node) => node.id));
-  }, [nodes, search]);
+    if (query === "" && !hasFilters(filters)) return null;
+    return new Set(nodes.filter((node) => matchesSearch(node, query) && passesFilters(node, filters)).map((node) => node.id));
+  }, [nodes, search, filters]);
   const listed = useMemo(() => (matching ? nodes.filter((node) => matching.has(node.id)) : nodes), [nodes, matching]);
 
   const selectFromList = useCallback((id: NodeId) => {
@@ -65,6 +83,40 @@ function DashboardScreen({ token, readOnly }: DashboardProps) {
 
   const daemonError = health.error ?? graph.error;
 
+  // Keyboard: "/" search, Escape clears, "f" fits, j/k or arrows walk the list, Enter focuses the graph on it.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      const typing = target !== null && (target.tagName === "INPUT" || target.tagName === "SELECT" || target.tagName === "TEXTAREA");
+      if (planRequest !== null) return;
+      if (event.key === "Escape") {
+        if (typing) target.blur();
+        setSelectedId(null);
+        return;
+      }
+      if (typing || event.metaKey || event.ctrlKey || event.altKey) return;
+      if (event.key === "/") {
+        event.preventDefault();
+        searchRef.current?.focus();
+      } else if (event.key === "f") {
+        setFitRequest((count) => count + 1);
+      } else if (["j", "k", "ArrowDown", "ArrowUp"].includes(event.key) && listed.length > 0) {
+        event.preventDefault();
+        const step = event.key === "j" || event.key === "ArrowDown" ? 1 : -1;
+        const index = listed.findIndex((node) => node.id === selectedId);
+        const next = listed[index === -1 ? 0 : (index + step + listed.length) % listed.length];
+        if (next) {
+          setSelectedId(next.id);
+          document.querySelector<HTMLElement>(`[data-list-node-id="${next.id}"]`)?.scrollIntoView({ block: "nearest" });
+        }
+      } else if (event.key === "Enter" && selectedId) {
+        setFocusRequest((count) => count + 1);
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [listed, selectedId, planRequest]);
+
   return (
     <div className="flex h-screen flex-col">
       <header className="flex flex-wrap items-center gap-x-6 gap-y-2 border-b border-slate-200 bg-white px-4 py-2.5 dark:border-slate-800 dark:bg-slate-900">
@@ -72,6 +124,7 @@ function DashboardScreen({ token, readOnly }: DashboardProps) {
           dock<span className="text-indigo-600 dark:text-indigo-400">graph</span>
         </h1>
         <DaemonStatus health={health.data} error={daemonError} live={live} />
+        {graph.data ? <DiskSummaryBar /> : null}
         <div className="ml-auto flex items-center gap-2">
           {!readOnly ? <PruneToolbar onPrune={(scope, title) => setPlanRequest({ kind: "prune", scope, title })} /> : null}
           {readOnly ? (
@@ -80,6 +133,7 @@ function DashboardScreen({ token, readOnly }: DashboardProps) {
             </span>
           ) : null}
           <input
+            ref={searchRef}
             type="search"
             value={search}
             onChange={(event) => setSearch(event.target.value)}
@@ -87,7 +141,7 @@ function DashboardScreen({ token, readOnly }: DashboardProps) {
               const [first] = listed;
               if (event.key === "Enter" && first) selectFromList(first.id);
             }}
-            placeholder="Search name, tag, ID…"
+            placeholder="Search name, tag, ID… ( / )"
             aria-label="Search images and containers"
             className="w-64 rounded-md border border-slate-300 bg-white px-2.5 py-1 text-sm dark:border-slate-700 dark:bg-slate-950"
           />
@@ -102,6 +156,24 @@ function DashboardScreen({ token, readOnly }: DashboardProps) {
         </div>
       </header>
 
+      {graph.data ? (
+        <FilterBar
+          filters={filters}
+          onFilters={setFilters}
+          showBuildSteps={showBuildSteps}
+          onShowBuildSteps={setShowBuildSteps}
+          projects={projects}
+          collapsedProjects={collapsedProjects}
+          onToggleProject={(name) =>
+            setCollapsedProjects((previous) => {
+              const next = new Set(previous);
+              if (next.has(name)) next.delete(name);
+              else next.add(name);
+              return next;
+            })
+          }
+        />
+      ) : null}
       {daemonError && !graph.data ? (
         <DaemonUnreachable
           error={daemonError}

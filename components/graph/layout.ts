@@ -15,7 +15,7 @@ export const CONTAINER_WIDTH = 150;
 export const CONTAINER_HEIGHT = 26;
 const CONTAINER_GAP_X = 10;
 const CONTAINER_GAP_Y = 8;
-const CONTAINER_COLUMNS = 4;
+const CONTAINER_COLUMNS = 3;
 const SIBLING_GAP = 28;
 const LEVEL_GAP = 56;
 const FAMILY_GAP = 64;
@@ -63,7 +63,8 @@ function compareNodes(a: GraphNode, b: GraphNode): number {
 
 function containerGrid(count: number): { width: number; height: number; columns: number } {
   if (count === 0) return { width: 0, height: 0, columns: 0 };
-  const columns = Math.min(count, CONTAINER_COLUMNS);
+  // The full grid width is reserved from the first container on, so a new container never pushes other families aside.
+  const columns = CONTAINER_COLUMNS;
   const rows = Math.ceil(count / columns);
   return {
     width: columns * CONTAINER_WIDTH + (columns - 1) * CONTAINER_GAP_X,
