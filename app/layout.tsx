@@ -5,6 +5,7 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: "dockgraph",
   description: "How the images and containers of a Docker host depend on each other, and safe cleanup.",
+  icons: { icon: "/favicon.svg" },
 };
 
 // Sets the theme before the first paint: the stored choice, else the system's.

@@ -61,3 +61,14 @@ export function DaemonUnreachable({ error, onRetry }: { error: unknown; onRetry:
     </div>
   );
 }
+
+/** Shown above a graph that can no longer be refreshed: the last known state is not the host's state. */
+export function StaleGraphNotice({ readAt }: { readAt: number }) {
+  const time = new Date(readAt).toLocaleTimeString();
+  return (
+    <p role="status" data-testid="stale-graph" className="border-b border-red-200 bg-red-50 px-4 py-1.5 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
+      The Docker daemon cannot be reached: the graph shows the host as it was at {time} and may be out of date. It refreshes by itself when
+      the daemon is back.
+    </p>
+  );
+}

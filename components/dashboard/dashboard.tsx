@@ -9,7 +9,7 @@ import { queryKeys } from "@/lib/query-keys";
 import { GraphView } from "@/components/graph/graph-view";
 import { layoutGraph } from "@/components/graph/layout";
 import { Legend } from "@/components/graph/legend";
-import { DaemonStatus, DaemonUnreachable } from "@/components/dashboard/daemon-status";
+import { DaemonStatus, DaemonUnreachable, StaleGraphNotice } from "@/components/dashboard/daemon-status";
 import { NodeDetails } from "@/components/dashboard/node-details";
 import { NodeList } from "@/components/dashboard/node-list";
 import { ThemeToggle } from "@/components/dashboard/theme-toggle";
@@ -156,6 +156,7 @@ function DashboardScreen({ token, readOnly }: DashboardProps) {
         </div>
       </header>
 
+      {daemonError && graph.data ? <StaleGraphNotice readAt={graph.dataUpdatedAt} /> : null}
       {graph.data ? (
         <FilterBar
           filters={filters}
