@@ -70,7 +70,7 @@ export function BlockersPanel({ node, nodesById, onSelect, onBlockingNodes }: Bl
       {data.daemonMessage ? (
         <figure className="mt-3">
           <figcaption className="text-xs text-slate-500">The daemon would answer</figcaption>
-          <pre className="mt-1 whitespace-pre-wrap break-all rounded bg-slate-100 p-2 text-xs text-slate-800 dark:bg-slate-800 dark:text-slate-200" data-testid="daemon-message">
+          <pre className="mt-1 whitespace-pre-wrap rounded [overflow-wrap:anywhere] bg-slate-100 p-2 text-xs text-slate-800 dark:bg-slate-800 dark:text-slate-200" data-testid="daemon-message">
             Error response from daemon: {data.daemonMessage}
           </pre>
         </figure>

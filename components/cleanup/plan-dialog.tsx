@@ -5,6 +5,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { Plan, PruneScope, RunSummary, StepResult } from "@/lib/cleanup/plan-types";
 import { cleanupApi } from "@/lib/cleanup-client";
 import { queryKeys } from "@/lib/query-keys";
+import { plural } from "@/lib/format";
 import { formatBytes } from "@/components/graph/node-style";
 
 /** What the dialog plans: the removal of some nodes, or one of the prune scopes. */
@@ -111,9 +112,9 @@ export function PlanDialog({ request, token, onClose }: PlanDialogProps) {
           {plan ? (
             <>
               <p data-testid="plan-total">
-                {plan.steps.length === 0 ? "Nothing to do." : `${plan.steps.length} step(s); frees `}
+                {plan.steps.length === 0 ? "Nothing to do." : `${plural(plan.steps.length, "step")}; frees `}
                 {plan.steps.length > 0 ? <strong>{formatBytes(plan.reclaimableBytes)}</strong> : null}
-                {plan.removes.prunedImageIds.length > 0 ? ` (the daemon also deletes ${plan.removes.prunedImageIds.length} untagged parent image(s) by itself)` : ""}
+                {plan.removes.prunedImageIds.length > 0 ? ` (the daemon also deletes ${plural(plan.removes.prunedImageIds.length, "untagged parent image")} by itself)` : ""}
               </p>
               {needsConsent ? (
                 <label className="mt-3 flex items-start gap-2 rounded border border-amber-300 bg-amber-50 p-2 dark:border-amber-800 dark:bg-amber-950">
@@ -169,8 +170,8 @@ export function PlanDialog({ request, token, onClose }: PlanDialogProps) {
               {phase.name === "finished" ? (
                 <p className="mt-3 font-medium" role="status" data-testid="run-summary" data-outcome={phase.summary.outcome}>
                   {phase.summary.outcome === "completed"
-                    ? `Done: ${phase.summary.done} step(s), ${formatBytes(phase.summary.freedBytes)} freed.`
-                    : `Stopped: ${phase.summary.done} step(s) done, ${phase.summary.failed} failed; the rest was left untouched.`}
+                    ? `Done: ${plural(phase.summary.done, "step")}, ${formatBytes(phase.summary.freedBytes)} freed.`
+                    : `Stopped: ${plural(phase.summary.done, "step")} done, ${phase.summary.failed} failed; the rest was left untouched.`}
                 </p>
               ) : null}
             </>
@@ -188,7 +189,7 @@ export function PlanDialog({ request, token, onClose }: PlanDialogProps) {
             </button>
             {phase.name === "preview" && plan && plan.steps.length > 0 ? (
               <button type="button" onClick={() => void run(plan)} className="rounded-md bg-red-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-700" data-testid="run-plan">
-                Run {plan.steps.length} step(s)
+                Run {plural(plan.steps.length, "step")}
               </button>
             ) : null}
           </div>

@@ -8,7 +8,7 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
     <div className="grid grid-cols-[7rem_1fr] gap-2 py-1 text-sm">
       <dt className="text-slate-500 dark:text-slate-400">{label}</dt>
-      <dd className="min-w-0 break-all">{children}</dd>
+      <dd className="min-w-0 [overflow-wrap:anywhere]">{children}</dd>
     </div>
   );
 }
@@ -21,7 +21,7 @@ function formatTime(seconds: number): string {
 export function NodeDetails({ node }: { node: GraphNode }) {
   return (
     <section aria-label="Selected node" data-testid="node-details">
-      <h2 className="break-all text-base font-semibold">{nodeLabel(node)}</h2>
+      <h2 className="text-base font-semibold [overflow-wrap:anywhere]">{nodeLabel(node)}</h2>
       <p className="text-xs uppercase tracking-wide text-slate-500">
         {node.kind === "container" ? `container · ${STATE_LABELS[node.state]}` : node.missing ? "missing image" : node.dangling ? "dangling image" : "image"}
       </p>
