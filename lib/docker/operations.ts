@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import type { DockerConnection } from "@/lib/docker/client";
 import { assertContainerName, assertImageName } from "@/lib/docker/names";
-import { AppError } from "@/lib/errors";
+import { AppError, isAppError } from "@/lib/errors";
 
 /*
  * The changes dockgraph makes to a host. None of them ever asks the daemon to force anything:
@@ -130,9 +130,38 @@ export interface DiskUsage {
   containers: { id: string; sizeRw: number }[];
 }
 
-/** `GET /system/df`: slow on big hosts, so never on a hot path. */
-export async function readDiskUsage(connection: DockerConnection): Promise<DiskUsage> {
-  const raw = diskUsageSchema.parse(await connection.request("GET", "/system/df", { timeoutMs: connection.timeoutMs * 4 }));
+// The daemon computes one /system/df at a time and refuses another meanwhile (even one from `docker system df`).
+const DISK_USAGE_BUSY = /disk usage operation is already running/;
+const DISK_USAGE_RETRY_MS = 250;
+const DISK_USAGE_ATTEMPTS = 40;
+const diskUsageInFlight = new WeakMap<DockerConnection, Promise<DiskUsage>>();
+
+/**
+ * `GET /system/df`: slow on big hosts, so never on a hot path. Callers at the same time share one request; when
+ * another client holds the daemon's one slot, this waits for it (up to ten seconds) instead of failing.
+ */
+export function readDiskUsage(connection: DockerConnection): Promise<DiskUsage> {
+  const running = diskUsageInFlight.get(connection);
+  if (running) return running;
+  const reading = readDiskUsageWhenFree(connection).finally(() => diskUsageInFlight.delete(connection));
+  diskUsageInFlight.set(connection, reading);
+  return reading;
+}
+
+async function readDiskUsageWhenFree(connection: DockerConnection): Promise<DiskUsage> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return parseDiskUsage(await connection.request("GET", "/system/df", { timeoutMs: connection.timeoutMs * 4 }));
+    } catch (error) {
+      const busy = isAppError(error) && DISK_USAGE_BUSY.test(error.message);
+      if (!busy || attempt >= DISK_USAGE_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, DISK_USAGE_RETRY_MS));
+    }
+  }
+}
+
+function parseDiskUsage(answer: unknown): DiskUsage {
+  const raw = diskUsageSchema.parse(answer);
   return {
     layersSize: raw.LayersSize,
     images: (raw.Images ?? []).map((image) => ({
