@@ -20,17 +20,17 @@ export function DaemonStatus({ health, error, live }: DaemonStatusProps) {
   }
   if (!health) return <span className="text-sm text-slate-500" data-testid="daemon-status">connecting…</span>;
   const daemon = health.daemon;
+  const engine = `Engine ${daemon.version} · API ${daemon.apiVersion} · ${daemon.storageDriver || "unknown driver"}${daemon.containerdImageStore ? " (containerd image store)" : ""}`;
   return (
-    <span className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm text-slate-600 dark:text-slate-300" data-testid="daemon-status" data-connected="true">
-      <span className="flex items-center gap-1.5" title={live ? "Changes on the host appear as they happen" : "Live updates are reconnecting"}>
+    <span className="flex min-w-0 items-center gap-x-3 text-sm text-slate-600 dark:text-slate-300" data-testid="daemon-status" data-connected="true">
+      <span className="flex shrink-0 items-center gap-1.5" title={live ? "Changes on the host appear as they happen" : "Live updates are reconnecting"}>
         <span className={`h-2.5 w-2.5 rounded-full ${live ? "bg-green-500" : "animate-pulse bg-amber-500"}`} />
         {live ? "live" : "reconnecting"}
       </span>
-      <code className="rounded bg-slate-100 px-1.5 py-0.5 text-xs dark:bg-slate-800">{daemon.host}</code>
-      <span>
-        Engine {daemon.version} · API {daemon.apiVersion} · {daemon.storageDriver || "unknown driver"}
-        {daemon.containerdImageStore ? " (containerd image store)" : ""}
-      </span>
+      <code className="min-w-0 truncate rounded bg-slate-100 px-1.5 py-0.5 text-xs dark:bg-slate-800" title={`${daemon.host} · ${engine}`}>
+        {daemon.host}
+      </code>
+      <span className="hidden shrink-0 xl:inline">{engine}</span>
     </span>
   );
 }

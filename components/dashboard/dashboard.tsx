@@ -119,41 +119,55 @@ function DashboardScreen({ token, readOnly }: DashboardProps) {
 
   return (
     <div className="flex h-screen flex-col">
-      <header className="flex flex-wrap items-center gap-x-6 gap-y-2 border-b border-slate-200 bg-white px-4 py-2.5 dark:border-slate-800 dark:bg-slate-900">
-        <h1 className="text-lg font-bold tracking-tight">
-          dock<span className="text-indigo-600 dark:text-indigo-400">graph</span>
-        </h1>
-        <DaemonStatus health={health.data} error={daemonError} live={live} />
-        {graph.data ? <DiskSummaryBar /> : null}
-        <div className="ml-auto flex items-center gap-2">
-          {!readOnly ? <PruneToolbar onPrune={(scope, title) => setPlanRequest({ kind: "prune", scope, title })} /> : null}
-          {readOnly ? (
-            <span className="rounded-full bg-amber-100 px-2.5 py-0.5 text-xs font-medium text-amber-800 dark:bg-amber-900 dark:text-amber-200" data-testid="read-only">
-              read-only
-            </span>
-          ) : null}
-          <input
-            ref={searchRef}
-            type="search"
-            value={search}
-            onChange={(event) => setSearch(event.target.value)}
-            onKeyDown={(event) => {
-              const [first] = listed;
-              if (event.key === "Enter" && first) selectFromList(first.id);
-            }}
-            placeholder="Search name, tag, ID… ( / )"
-            aria-label="Search images and containers"
-            className="w-64 rounded-md border border-slate-300 bg-white px-2.5 py-1 text-sm dark:border-slate-700 dark:bg-slate-950"
-          />
-          <button
-            type="button"
-            onClick={() => setFitRequest((count) => count + 1)}
-            className="rounded-md border border-slate-300 px-2.5 py-1 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
-          >
-            Fit
-          </button>
-          <ThemeToggle />
+      <header className="border-b border-slate-200 bg-white px-4 dark:border-slate-800 dark:bg-slate-900">
+        <div className="flex items-center gap-x-5 gap-y-2 py-2">
+          <h1 className="shrink-0 text-lg font-bold tracking-tight">
+            dock<span className="text-indigo-600 dark:text-indigo-400">graph</span>
+          </h1>
+          <DaemonStatus health={health.data} error={daemonError} live={live} />
+          <div className="ml-auto flex shrink-0 items-center gap-2">
+            <input
+              ref={searchRef}
+              type="search"
+              value={search}
+              onChange={(event) => setSearch(event.target.value)}
+              onKeyDown={(event) => {
+                const [first] = listed;
+                if (event.key === "Enter" && first) selectFromList(first.id);
+              }}
+              placeholder="Search name, tag, ID… ( / )"
+              aria-label="Search images and containers"
+              className="w-64 rounded-md border border-slate-300 bg-white px-2.5 py-1 text-sm dark:border-slate-700 dark:bg-slate-950"
+            />
+            <button
+              type="button"
+              onClick={() => setFitRequest((count) => count + 1)}
+              title="Fit the graph to the window ( f )"
+              className="rounded-md border border-slate-300 px-2.5 py-1 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
+            >
+              Fit
+            </button>
+            <ThemeToggle />
+          </div>
         </div>
+        {graph.data ? (
+          <div className="flex flex-wrap items-center gap-x-5 gap-y-1.5 pb-2">
+            <DiskSummaryBar />
+            <div className="ml-auto flex items-center gap-2">
+              {readOnly ? (
+                <span
+                  className="rounded-full bg-amber-100 px-2.5 py-0.5 text-xs font-medium text-amber-800 dark:bg-amber-900 dark:text-amber-200"
+                  data-testid="read-only"
+                  title="DOCKGRAPH_READ_ONLY is set: dockgraph shows the host and changes nothing"
+                >
+                  read-only: cleanup is off
+                </span>
+              ) : (
+                <PruneToolbar onPrune={(scope, title) => setPlanRequest({ kind: "prune", scope, title })} />
+              )}
+            </div>
+          </div>
+        ) : null}
       </header>
 
       {daemonError && graph.data ? <StaleGraphNotice readAt={graph.dataUpdatedAt} /> : null}

@@ -55,14 +55,14 @@ export function FilterBar({ filters, onFilters, showBuildSteps, onShowBuildSteps
     onFilters({ ...filters, states });
   };
   return (
-    <div className="flex flex-wrap items-center gap-x-3 gap-y-1.5 border-b border-slate-200 bg-white px-4 py-1.5 dark:border-slate-800 dark:bg-slate-900" role="toolbar" aria-label="Filters">
+    <div className="flex flex-wrap items-center gap-x-2 gap-y-1.5 border-b border-slate-200 bg-white px-4 py-1.5 dark:border-slate-800 dark:bg-slate-900" role="toolbar" aria-label="Filters">
       <span className="text-xs text-slate-500">Containers:</span>
       {STATE_CHOICES.map(({ state, label }) => (
         <Chip key={state} pressed={filters.states.has(state)} onClick={() => toggleState(state)} color={STATE_COLORS[state]}>
           {label}
         </Chip>
       ))}
-      <span className="ml-2 text-xs text-slate-500">Images:</span>
+      <span className="ml-3 text-xs text-slate-500">Images:</span>
       <Chip pressed={filters.danglingOnly} onClick={() => onFilters({ ...filters, danglingOnly: !filters.danglingOnly })}>
         dangling
       </Chip>
@@ -86,7 +86,7 @@ export function FilterBar({ filters, onFilters, showBuildSteps, onShowBuildSteps
       </Chip>
       {projects.length > 0 ? (
         <>
-          <span className="ml-2 text-xs text-slate-500">Compose:</span>
+          <span className="ml-3 text-xs text-slate-500">Compose:</span>
           {projects.map((project) => (
             <Chip key={project.name} pressed={!collapsedProjects.has(project.name)} onClick={() => onToggleProject(project.name)}>
               <span data-compose-project={project.name}>
