@@ -9,6 +9,12 @@ interface NodeListProps {
   onSelect: (id: NodeId) => void;
 }
 
+/** The short right-hand detail of an entry: state for containers, short ID for images, "gone" for missing ones. */
+function listDetail(node: GraphNode): string {
+  if (node.kind === "image" && node.missing) return "gone";
+  return nodeSubLabel(node).split(" · ")[0] ?? "";
+}
+
 function Group({ title, nodes, selectedId, onSelect }: NodeListProps & { title: string }) {
   return (
     <div>
@@ -35,7 +41,7 @@ function Group({ title, nodes, selectedId, onSelect }: NodeListProps & { title: 
                 }}
               />
               <span className="min-w-0 flex-1 truncate">{nodeLabel(node)}</span>
-              <span className="shrink-0 text-xs text-slate-500">{nodeSubLabel(node).split(" · ")[0]}</span>
+              <span className="shrink-0 text-xs text-slate-500">{listDetail(node)}</span>
             </button>
           </li>
         ))}
