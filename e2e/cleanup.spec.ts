@@ -36,6 +36,11 @@ test("an image blocked by a stopped container: read why, clean up, and only thos
   const dialog = page.getByTestId("plan-dialog");
   await expect(dialog.locator("[data-step-action]")).toHaveCount(2);
   await expect(dialog.locator('[data-step-action="remove-container"]')).toContainText("hungry_hopper");
+  // The same plan as docker commands, in order, never forced.
+  await dialog.getByTestId("show-script").click();
+  const script = dialog.getByTestId("plan-script");
+  await expect(script).toContainText(/docker rm [^\n]*\n[\s\S]*docker rmi /);
+  await expect(script).not.toContainText(/ -f\b|--force/);
   await dialog.getByTestId("run-plan").click();
   await expect(dialog.getByTestId("run-summary")).toHaveAttribute("data-outcome", "completed");
   await dialog.getByRole("button", { name: "Close" }).click();

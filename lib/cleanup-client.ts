@@ -10,6 +10,12 @@ function changing(token: string, body: unknown): RequestInit {
   return { method: "POST", headers: { "content-type": "application/json", [TOKEN_HEADER]: token }, body: JSON.stringify(body) };
 }
 
+async function apiErrorOf(response: Response): Promise<ApiError> {
+  const body: unknown = await response.json().catch(() => null);
+  const error = (body as { error?: { code: string; message: string } } | null)?.error;
+  return new ApiError(response.status, error ?? { code: "http_error", message: `The server answered ${response.status}.` });
+}
+
 export type RunEvent = ({ type: "step" } & StepResult) | { type: "summary"; results: StepResult[]; summary: RunSummary } | { type: "error"; error: { code: string; message: string } };
 
 export interface HostSizes {
@@ -27,14 +33,17 @@ export const cleanupApi = {
   prunePlan: (token: string, scope: PruneScope) => fetchJson<Plan>("/api/prune/plan", changing(token, { scope })),
   scriptUrl: (planId: string) => `/api/plans/${encodeURIComponent(planId)}/script`,
 
+  /** The plan as the shell script the download gives, to show in place. */
+  async script(planId: string): Promise<string> {
+    const response = await fetch(cleanupApi.scriptUrl(planId));
+    if (!response.ok) throw await apiErrorOf(response);
+    return response.text();
+  },
+
   /** Runs a plan, calling `onEvent` for each NDJSON line as it arrives. */
   async execute(token: string, planId: string, onEvent: (event: RunEvent) => void): Promise<void> {
     const response = await fetch(`/api/plans/${encodeURIComponent(planId)}/execute`, { method: "POST", headers: { [TOKEN_HEADER]: token } });
-    if (!response.ok || !response.body) {
-      const body: unknown = await response.json().catch(() => null);
-      const error = (body as { error?: { code: string; message: string } } | null)?.error;
-      throw new ApiError(response.status, error ?? { code: "http_error", message: `The server answered ${response.status}.` });
-    }
+    if (!response.ok || !response.body) throw await apiErrorOf(response);
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
     let buffer = "";
     for (;;) {

@@ -42,6 +42,7 @@ export function PlanDialog({ request, token, onClose }: PlanDialogProps) {
   const [stopRunning, setStopRunning] = useState(false);
   const [phase, setPhase] = useState<Phase>({ name: "planning" });
   const [results, setResults] = useState<Map<number, StepResult>>(new Map());
+  const [script, setScript] = useState<{ planId: string; text: string } | null>(null);
   const dialogRef = useRef<HTMLDialogElement>(null);
 
   const makePlan = useCallback(async () => {
@@ -86,6 +87,18 @@ export function PlanDialog({ request, token, onClose }: PlanDialogProps) {
     }
   };
 
+  const toggleScript = async (planId: string) => {
+    if (script?.planId === planId) {
+      setScript(null);
+      return;
+    }
+    try {
+      setScript({ planId, text: await cleanupApi.script(planId) });
+    } catch (error) {
+      setScript({ planId, text: `# The script could not be read: ${error instanceof Error ? error.message : String(error)}` });
+    }
+  };
+
   const plan = phase.name === "preview" || phase.name === "running" || phase.name === "finished" ? phase.plan : null;
   const needsConsent = request.kind === "targets" && (plan?.blocked.some((blocked) => blocked.needs === "stop-running") || stopRunning);
 
@@ -93,6 +106,10 @@ export function PlanDialog({ request, token, onClose }: PlanDialogProps) {
     <dialog
       ref={dialogRef}
       onClose={onClose}
+      // Escape must not hide a run in progress: its steps keep going on the server.
+      onCancel={(event) => {
+        if (phase.name === "running") event.preventDefault();
+      }}
       aria-label={request.title}
       data-testid="plan-dialog"
       className="m-auto w-[min(46rem,calc(100vw-2rem))] rounded-lg bg-white p-0 text-slate-900 shadow-xl backdrop:bg-slate-900/40 dark:bg-slate-900 dark:text-slate-100"
@@ -167,6 +184,11 @@ export function PlanDialog({ request, token, onClose }: PlanDialogProps) {
                   })}
                 </ol>
               ) : null}
+              {plan && script?.planId === plan.planId ? (
+                <pre className="mt-3 max-h-64 overflow-auto rounded bg-slate-100 p-2 text-xs text-slate-800 dark:bg-slate-800 dark:text-slate-200" data-testid="plan-script">
+                  {script.text}
+                </pre>
+              ) : null}
               {phase.name === "finished" ? (
                 <p className="mt-3 font-medium" role="status" data-testid="run-summary" data-outcome={phase.summary.outcome}>
                   {phase.summary.outcome === "completed"
@@ -179,12 +201,28 @@ export function PlanDialog({ request, token, onClose }: PlanDialogProps) {
         </div>
         <footer className="flex items-center gap-2 border-t border-slate-200 px-5 py-3 dark:border-slate-800">
           {plan && plan.steps.length > 0 ? (
-            <a href={cleanupApi.scriptUrl(plan.planId)} className="text-sm text-indigo-700 hover:underline dark:text-indigo-300">
-              Download as shell script
-            </a>
+            <>
+              <button
+                type="button"
+                onClick={() => void toggleScript(plan.planId)}
+                aria-expanded={script?.planId === plan.planId}
+                className="text-sm text-indigo-700 hover:underline dark:text-indigo-300"
+                data-testid="show-script"
+              >
+                {script?.planId === plan.planId ? "Hide shell script" : "Show as shell script"}
+              </button>
+              <a href={cleanupApi.scriptUrl(plan.planId)} className="text-sm text-indigo-700 hover:underline dark:text-indigo-300">
+                Download
+              </a>
+            </>
           ) : null}
           <div className="ml-auto flex gap-2">
-            <button type="button" onClick={() => dialogRef.current?.close()} className="rounded-md border border-slate-300 px-3 py-1.5 text-sm dark:border-slate-700">
+            <button
+              type="button"
+              onClick={() => dialogRef.current?.close()}
+              disabled={phase.name === "running"}
+              className="rounded-md border border-slate-300 px-3 py-1.5 text-sm disabled:opacity-50 dark:border-slate-700"
+            >
               {phase.name === "finished" ? "Close" : "Cancel"}
             </button>
             {phase.name === "preview" && plan && plan.steps.length > 0 ? (
