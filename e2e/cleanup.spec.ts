@@ -95,6 +95,32 @@ test("prune stopped containers from the toolbar, as docker container prune would
   expect(left).toEqual(running.map((container) => container.id).sort());
 });
 
+test("a prune preview narrowed by a label filter lists what the CLI's filter selects", async ({ page, manifest, docker }) => {
+  const project = "com.docker.compose.project=shop";
+  const selected = await docker(["ps", "-aq", "--no-trunc", "--filter", `label=${project}`, "--filter", "status=exited", "--filter", "status=created", "--filter", "status=dead"]);
+  const expected = selected.stdout.split("\n").filter(Boolean);
+  expect(expected.length).toBeGreaterThan(0);
+  expect(expected.length).toBeLessThan(manifest.containers.filter((container) => ["created", "exited", "dead"].includes(container.state)).length);
+  const dashboard = new GraphPage(page);
+  await dashboard.open();
+
+  await page.getByRole("button", { name: "Stopped containers" }).click();
+  const dialog = page.getByTestId("plan-dialog");
+  await dialog.getByTestId("prune-label").fill(project);
+  await dialog.getByRole("button", { name: "Apply filters" }).click();
+  const steps = dialog.locator('[data-step-action="remove-container"]');
+  await expect(steps).toHaveCount(expected.length);
+  for (const id of expected) {
+    const name = manifest.containers.find((container) => container.id === id)?.name ?? id;
+    await expect(steps.filter({ hasText: name })).toHaveCount(1);
+  }
+
+  await dialog.getByTestId("prune-until").fill("not a time");
+  await dialog.getByRole("button", { name: "Apply filters" }).click();
+  await expect(dialog.getByTestId("plan-error")).toContainText("until");
+  await expect(dialog.getByTestId("run-plan")).toHaveCount(0);
+});
+
 test("a container started with the Docker CLI appears without a reload", async ({ page, docker }) => {
   const dashboard = new GraphPage(page);
   await dashboard.open();

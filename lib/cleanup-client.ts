@@ -16,6 +16,12 @@ async function apiErrorOf(response: Response): Promise<ApiError> {
   return new ApiError(response.status, error ?? { code: "http_error", message: `The server answered ${response.status}.` });
 }
 
+/** The CLI's prune filters: `until` (a duration like 24h, or a timestamp) and one `label` filter (key, key=value, key!=value). */
+export interface PruneFilters {
+  until?: string;
+  label?: string;
+}
+
 export type RunEvent = ({ type: "step" } & StepResult) | { type: "summary"; results: StepResult[]; summary: RunSummary } | { type: "error"; error: { code: string; message: string } };
 
 export interface HostSizes {
@@ -30,7 +36,7 @@ export const cleanupApi = {
   sizes: () => fetchJson<HostSizes>("/api/sizes"),
   blockers: (target: string) => fetchJson<BlockersAnswer>(`/api/blockers?target=${encodeURIComponent(target)}`),
   plan: (token: string, targets: string[], stopRunning: boolean) => fetchJson<Plan>("/api/plans", changing(token, { targets, stopRunning })),
-  prunePlan: (token: string, scope: PruneScope) => fetchJson<Plan>("/api/prune/plan", changing(token, { scope })),
+  prunePlan: (token: string, scope: PruneScope, filters: PruneFilters = {}) => fetchJson<Plan>("/api/prune/plan", changing(token, { scope, ...filters })),
   scriptUrl: (planId: string) => `/api/plans/${encodeURIComponent(planId)}/script`,
 
   /** The plan as the shell script the download gives, to show in place. */

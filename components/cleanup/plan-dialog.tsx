@@ -3,7 +3,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { Plan, PruneScope, RunSummary, StepResult } from "@/lib/cleanup/plan-types";
-import { cleanupApi } from "@/lib/cleanup-client";
+import { cleanupApi, type PruneFilters } from "@/lib/cleanup-client";
 import { queryKeys } from "@/lib/query-keys";
 import { plural } from "@/lib/format";
 import { formatBytes } from "@/components/graph/node-style";
@@ -43,18 +43,26 @@ export function PlanDialog({ request, token, onClose }: PlanDialogProps) {
   const [phase, setPhase] = useState<Phase>({ name: "planning" });
   const [results, setResults] = useState<Map<number, StepResult>>(new Map());
   const [script, setScript] = useState<{ planId: string; text: string } | null>(null);
+  const [pruneFilters, setPruneFilters] = useState<PruneFilters>({});
   const dialogRef = useRef<HTMLDialogElement>(null);
 
+  // Only the newest planning request may set the preview: an older answer arriving late must not replace
+  // the plan for the options the user chose since.
+  const planningRequest = useRef(0);
+
   const makePlan = useCallback(async () => {
+    const requestNumber = ++planningRequest.current;
     setPhase({ name: "planning" });
     try {
       const plan =
-        request.kind === "targets" ? await cleanupApi.plan(token, request.targets, stopRunning) : await cleanupApi.prunePlan(token, request.scope);
-      setPhase({ name: "preview", plan });
+        request.kind === "targets"
+          ? await cleanupApi.plan(token, request.targets, stopRunning)
+          : await cleanupApi.prunePlan(token, request.scope, pruneFilters);
+      if (requestNumber === planningRequest.current) setPhase({ name: "preview", plan });
     } catch (error) {
-      setPhase({ name: "error", message: error instanceof Error ? error.message : String(error) });
+      if (requestNumber === planningRequest.current) setPhase({ name: "error", message: error instanceof Error ? error.message : String(error) });
     }
-  }, [request, token, stopRunning]);
+  }, [request, token, stopRunning, pruneFilters]);
 
   useEffect(() => {
     dialogRef.current?.showModal();
@@ -120,6 +128,9 @@ export function PlanDialog({ request, token, onClose }: PlanDialogProps) {
           <p className="text-xs text-slate-500">Runs without force, re-checking the daemon before every step. Nothing happens until you press Run.</p>
         </header>
         <div className="min-h-0 flex-1 overflow-y-auto px-5 py-3 text-sm">
+          {request.kind === "prune" ? (
+            <PruneFilterForm applied={pruneFilters} disabled={phase.name === "running" || phase.name === "finished"} onApply={setPruneFilters} />
+          ) : null}
           {phase.name === "planning" ? <p className="text-slate-500">Planning…</p> : null}
           {phase.name === "error" ? (
             <p role="alert" className="text-red-700 dark:text-red-400" data-testid="plan-error">
@@ -234,5 +245,34 @@ export function PlanDialog({ request, token, onClose }: PlanDialogProps) {
         </footer>
       </div>
     </dialog>
+  );
+}
+
+/** The CLI's prune filters, applied by re-planning: what the preview lists is what will go. */
+function PruneFilterForm({ applied, disabled, onApply }: { applied: PruneFilters; disabled: boolean; onApply: (filters: PruneFilters) => void }) {
+  const [until, setUntil] = useState(applied.until ?? "");
+  const [label, setLabel] = useState(applied.label ?? "");
+  const inputClass = "w-40 rounded border border-slate-300 bg-white px-2 py-0.5 text-xs dark:border-slate-700 dark:bg-slate-950";
+  return (
+    <form
+      className="mb-3 flex flex-wrap items-end gap-3 text-xs"
+      aria-label="Prune filters"
+      onSubmit={(event) => {
+        event.preventDefault();
+        onApply({ ...(until.trim() ? { until: until.trim() } : {}), ...(label.trim() ? { label: label.trim() } : {}) });
+      }}
+    >
+      <label className="flex flex-col gap-0.5">
+        <span className="text-slate-500">Created before (until)</span>
+        <input value={until} onChange={(event) => setUntil(event.target.value)} placeholder="24h, 2026-01-31" className={inputClass} disabled={disabled} data-testid="prune-until" />
+      </label>
+      <label className="flex flex-col gap-0.5">
+        <span className="text-slate-500">Label filter</span>
+        <input value={label} onChange={(event) => setLabel(event.target.value)} placeholder="env=dev or !keep" className={inputClass} disabled={disabled} data-testid="prune-label" />
+      </label>
+      <button type="submit" disabled={disabled} className="rounded-md border border-slate-300 px-2 py-0.5 disabled:opacity-50 dark:border-slate-700">
+        Apply filters
+      </button>
+    </form>
   );
 }
