@@ -1,5 +1,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
+import os from "node:os";
+import path from "node:path";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
 
@@ -20,6 +22,12 @@ const envSchema = z.object({
     .optional(),
   DOCKER_TLS_VERIFY: booleanFlag,
   DOCKER_CERT_PATH: z.string().trim().min(1).optional(),
+  DOCKER_CONTEXT: z
+    .string()
+    .trim()
+    .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.+-]*$/, "must be a Docker context name (letters, digits, _ . + -)")
+    .optional(),
+  DOCKER_CONFIG: z.string().trim().min(1).optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   DOCKGRAPH_BIND: z.string().trim().min(1).default("127.0.0.1"),
   DOCKGRAPH_TOKEN: z
@@ -47,6 +55,10 @@ export interface Config {
   dockerHost: string | undefined;
   dockerTlsVerify: boolean;
   dockerCertPath: string | undefined;
+  /** DOCKER_CONTEXT: a Docker CLI context to use when DOCKER_HOST is not set. */
+  dockerContext: string | undefined;
+  /** The Docker CLI's configuration folder (DOCKER_CONFIG, else ~/.docker): its current context and contexts. */
+  dockerConfigDir: string;
   port: number;
   bind: string;
   token: string;
@@ -69,6 +81,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     dockerHost: values.DOCKER_HOST,
     dockerTlsVerify: values.DOCKER_TLS_VERIFY,
     dockerCertPath: values.DOCKER_CERT_PATH,
+    dockerContext: values.DOCKER_CONTEXT,
+    dockerConfigDir: values.DOCKER_CONFIG ?? path.join(os.homedir(), ".docker"),
     port: values.PORT,
     bind: values.DOCKGRAPH_BIND,
     token: values.DOCKGRAPH_TOKEN ?? randomBytes(24).toString("base64url"),

@@ -29,6 +29,7 @@ export function DaemonStatus({ health, error, live }: DaemonStatusProps) {
       </span>
       <code className="min-w-0 truncate rounded bg-slate-100 px-1.5 py-0.5 text-xs dark:bg-slate-800" title={`${daemon.host} · ${engine}`}>
         {daemon.host}
+        {daemon.context ? ` (context ${daemon.context})` : ""}
       </code>
       <span className="hidden shrink-0 xl:inline">{engine}</span>
     </span>
@@ -52,7 +53,7 @@ export function DaemonUnreachable({ error, onRetry }: { error: unknown; onRetry:
         <li>Start Docker (e.g. <code>systemctl start docker</code>), or</li>
         <li>
           restart dockgraph with <code>DOCKER_HOST</code> pointing at your daemon (<code>unix:///var/run/docker.sock</code>,{" "}
-          <code>tcp://host:2376</code>).
+          <code>tcp://host:2376</code>) or <code>DOCKER_CONTEXT</code> naming a Docker CLI context (rootless Docker, Docker Desktop).
         </li>
       </ul>
       <button type="button" onClick={onRetry} className="mt-4 rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700 dark:bg-slate-100 dark:text-slate-900">

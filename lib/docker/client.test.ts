@@ -7,6 +7,7 @@ describe("connectionOptions", () => {
   it("uses the default socket like the CLI", () => {
     expect(connectionOptions({ ...plain, dockerHost: undefined })).toEqual({
       host: DEFAULT_DOCKER_HOST,
+      context: null,
       options: { socketPath: "/var/run/docker.sock" },
     });
   });
@@ -28,6 +29,6 @@ describe("connectionOptions", () => {
   });
 
   it("refuses schemes it cannot speak", () => {
-    expect(() => connectionOptions({ ...plain, dockerHost: "ssh://user@host" })).toThrowError(/Unsupported DOCKER_HOST/);
+    expect(() => connectionOptions({ ...plain, dockerHost: "ssh://user@host" })).toThrowError(/Unsupported Docker host scheme ssh:/);
   });
 });

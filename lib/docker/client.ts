@@ -5,17 +5,44 @@ import Docker from "dockerode";
 import type { Config } from "@/lib/config";
 import { getConfig } from "@/lib/config";
 import { AppError } from "@/lib/errors";
+import { contextInUse, readContextEndpoint } from "@/lib/docker/context";
 import { toAppError } from "@/lib/docker/errors";
 
 export const DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
 
 type ConnectionOptions = Docker.DockerOptions;
 
-/** Resolves DOCKER_HOST (+ TLS settings) the way the Docker CLI does. */
-export function connectionOptions(
-  config: Pick<Config, "dockerHost" | "dockerTlsVerify" | "dockerCertPath">,
-): { host: string; options: ConnectionOptions } {
-  const host = config.dockerHost ?? DEFAULT_DOCKER_HOST;
+/** What picks the daemon: DOCKER_HOST and its TLS settings, else a Docker CLI context, else the default socket. */
+export type EndpointSettings = Pick<Config, "dockerHost" | "dockerTlsVerify" | "dockerCertPath"> & Partial<Pick<Config, "dockerContext" | "dockerConfigDir">>;
+
+interface TlsSettings {
+  tlsVerify: boolean;
+  certPath: string | undefined;
+}
+
+/**
+ * Resolves the daemon the way the Docker CLI does: DOCKER_HOST (+ DOCKER_TLS_VERIFY / DOCKER_CERT_PATH) wins, then
+ * DOCKER_CONTEXT or the CLI's current context, then the default socket. `context` names the context used, if any.
+ */
+export function connectionOptions(config: EndpointSettings): { host: string; context: string | null; options: ConnectionOptions } {
+  if (config.dockerHost !== undefined) {
+    return { ...optionsForHost(config.dockerHost, { tlsVerify: config.dockerTlsVerify, certPath: config.dockerCertPath }), context: null };
+  }
+  const context = config.dockerConfigDir !== undefined ? contextInUse(config.dockerConfigDir, config.dockerContext) : null;
+  if (context !== null && config.dockerConfigDir !== undefined) {
+    const endpoint = readContextEndpoint(config.dockerConfigDir, context);
+    if (endpoint.skipTlsVerify) {
+      throw new AppError(
+        "invalid_input",
+        `Docker context "${context}" skips TLS verification, which dockgraph does not do: set DOCKER_HOST and DOCKER_CERT_PATH instead.`,
+      );
+    }
+    return { ...optionsForHost(endpoint.host, { tlsVerify: endpoint.tlsDir !== null, certPath: endpoint.tlsDir ?? undefined }), context };
+  }
+  return { ...optionsForHost(DEFAULT_DOCKER_HOST, { tlsVerify: false, certPath: undefined }), context: null };
+}
+
+function optionsForHost(host: string, tlsSettings: TlsSettings): { host: string; options: ConnectionOptions } {
   const url = new URL(host);
   switch (url.protocol) {
     case "unix:":
@@ -24,21 +51,21 @@ export function connectionOptions(
     case "tcp:":
     case "http:":
     case "https:": {
-      const tls = url.protocol === "https:" || config.dockerTlsVerify || config.dockerCertPath !== undefined || url.port === "2376";
+      const tls = url.protocol === "https:" || tlsSettings.tlsVerify || tlsSettings.certPath !== undefined || url.port === "2376";
       const options: ConnectionOptions = {
         host: url.hostname.replace(/^\[(.*)\]$/, "$1"),
         port: url.port || (tls ? "2376" : "2375"),
         protocol: tls ? "https" : "http",
       };
-      if (tls && config.dockerCertPath !== undefined) {
-        options.ca = readFileSync(path.join(config.dockerCertPath, "ca.pem"));
-        options.cert = readFileSync(path.join(config.dockerCertPath, "cert.pem"));
-        options.key = readFileSync(path.join(config.dockerCertPath, "key.pem"));
+      if (tls && tlsSettings.certPath !== undefined) {
+        options.ca = readFileSync(path.join(tlsSettings.certPath, "ca.pem"));
+        options.cert = readFileSync(path.join(tlsSettings.certPath, "cert.pem"));
+        options.key = readFileSync(path.join(tlsSettings.certPath, "key.pem"));
       }
       return { host, options };
     }
     default:
-      throw new AppError("invalid_input", `Unsupported DOCKER_HOST scheme ${url.protocol} in ${host}`);
+      throw new AppError("invalid_input", `Unsupported Docker host scheme ${url.protocol} in ${host}: use unix:// or tcp:// (DOCKER_HOST).`);
   }
 }
 
@@ -50,11 +77,14 @@ export class DockerConnection {
   readonly host: string;
   readonly timeoutMs: number;
   readonly docker: Docker;
+  /** The Docker CLI context `host` came from, if any. */
+  readonly context: string | null;
 
-  constructor(host: string, options: ConnectionOptions, timeoutMs: number) {
+  constructor(host: string, options: ConnectionOptions, timeoutMs: number, context: string | null = null) {
     this.host = host;
     this.timeoutMs = timeoutMs;
     this.docker = new Docker(options);
+    this.context = context;
   }
 
   /**
@@ -137,8 +167,8 @@ export interface RequestOptions {
 }
 
 export function createConnection(config: Config): DockerConnection {
-  const { host, options } = connectionOptions(config);
-  return new DockerConnection(host, options, config.dockerTimeoutMs);
+  const { host, context, options } = connectionOptions(config);
+  return new DockerConnection(host, options, config.dockerTimeoutMs, context);
 }
 
 const holder = globalThis as typeof globalThis & { __dockgraphDocker?: DockerConnection };

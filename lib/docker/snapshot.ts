@@ -160,6 +160,7 @@ export async function readEngineInfo(connection: DockerConnection, options: { fr
   const driverStatus = info.DriverStatus ?? [];
   const engine: EngineInfo = {
     host: connection.host,
+    ...(connection.context !== null ? { context: connection.context } : {}),
     version: version.Version,
     apiVersion: version.ApiVersion,
     os: version.Os ?? "",

@@ -19,6 +19,8 @@ export const CONTAINER_STATES: readonly ContainerState[] = [
 export interface EngineInfo {
   /** The daemon address dockgraph talks to, e.g. "unix:///var/run/docker.sock". */
   host: string;
+  /** The Docker CLI context the host came from (DOCKER_CONTEXT or the CLI's current context); absent without one. */
+  context?: string;
   version: string;
   apiVersion: string;
   os: string;
