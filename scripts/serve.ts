@@ -4,7 +4,7 @@ import { startSandbox } from "./sandbox/daemon";
 import { repoRoot } from "./sandbox/paths";
 
 /*
- * npm start: the production server against the user's own daemon (DOCKER_HOST or the default socket),
+ * npm start: the production server against the user's own daemon (DOCKER_HOST, a Docker CLI context, or the default socket),
  * building first when needed. --dev runs `next dev` instead. --sandbox points it at the sandbox daemon
  * (started if needed), which is how the e2e web server runs.
  */
@@ -20,7 +20,7 @@ async function main(argv: string[]): Promise<number> {
     env.DOCKER_HOST = sandbox.dockerHost;
   }
   if (!dev) await buildIfNeeded((line) => console.error(line), root);
-  console.error(`dockgraph: serving on http://${bind.includes(":") ? `[${bind}]` : bind}:${port} against ${env.DOCKER_HOST ?? "the default Docker socket"}`);
+  console.error(`dockgraph: serving on http://${bind.includes(":") ? `[${bind}]` : bind}:${port} against ${env.DOCKER_HOST ?? (env.DOCKER_CONTEXT ? `Docker context ${env.DOCKER_CONTEXT}` : "the Docker CLI's current context, else the default socket")}`);
   const child = spawn(process.execPath, [nextBin(root), dev ? "dev" : "start", "-H", bind, "-p", port], { cwd: root, stdio: "inherit", env });
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
   process.on("SIGINT", forward);
