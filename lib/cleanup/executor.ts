@@ -87,6 +87,28 @@ async function recheck(
   return { kind: "go" };
 }
 
+const REMOVAL_WAIT_MS = 5_000;
+
+/**
+ * After a 404 or 409: is the step's object gone (or its reference moved) because something else removed it? A removal
+ * "already in progress" elsewhere is waited for briefly, since only its end tells whether the object went.
+ */
+async function goneMeanwhile(connection: DockerConnection, step: PlanStep): Promise<boolean> {
+  const expect = step.expect;
+  if (step.action !== "remove-container" && step.action !== "remove-image" && step.action !== "untag") return false;
+  if (expect.kind === "container") {
+    const deadline = Date.now() + REMOVAL_WAIT_MS;
+    for (;;) {
+      const facts = await inspectContainer(connection, expect.containerId);
+      if (facts === null) return true;
+      if (facts.state !== "removing" || Date.now() > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  const facts = await inspectImage(connection, expect.kind === "reference" ? expect.reference : expect.imageId);
+  return facts === null || facts.id !== expect.imageId;
+}
+
 /** Does the step; says what happened and which IDs the daemon reported deleted. */
 async function perform(connection: DockerConnection, step: PlanStep): Promise<{ message: string; deleted: string[] }> {
   const expect = step.expect;
@@ -184,8 +206,13 @@ export async function executePlan(connection: DockerConnection, plan: Plan, audi
       for (const id of performed.deleted) deletedByRun.add(id);
       await record(step, "done", performed.message);
     } catch (error) {
-      stop(step);
       const message = isAppError(error) ? String(error.details?.daemonMessage ?? error.message) : String(error);
+      // Removed between the re-check and the call, or being removed by another run or the CLI: nothing left to do.
+      if (isAppError(error) && (error.code === "not_found" || error.code === "conflict") && (await goneMeanwhile(connection, step))) {
+        await record(step, "skipped", `${step.subject} was removed meanwhile by something else (the daemon said: ${message}).`);
+        return;
+      }
+      stop(step);
       await record(step, "failed", message);
     }
   };

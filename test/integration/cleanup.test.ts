@@ -222,4 +222,21 @@ describe("restarting and dead containers", () => {
     expect(cli.code).not.toBe(0);
     expect(cli.stderr.trim()).toBe(`Error response from daemon: ${run.summary.stoppedAt?.message ?? ""}`);
   });
+
+  it("runs two overlapping plans side by side: each step is done once, the other finds it done", async () => {
+    const first = await plan(["hello-world:latest"]);
+    const second = await plan(["hungry_hopper", "hello-world:latest"]);
+    expect(second.removes).toEqual(first.removes);
+    const before = await inventory();
+    const [a, b] = await Promise.all([execute(first.planId), execute(second.planId)]);
+    for (const run of [a, b]) expect(run.summary.outcome, JSON.stringify(run.results)).toBe("completed");
+    // Every step was done by exactly one of the two runs.
+    for (const step of first.steps) {
+      const statuses = [a, b].map((run) => run.results.find((result) => result.subject === step.subject)?.status).sort();
+      expect(statuses, step.subject).toEqual(["done", "skipped"]);
+    }
+    const after = await inventory();
+    expect(minus(before.containers, after.containers)).toEqual([...first.removes.containerIds].sort());
+    expect(minus(before.images, after.images)).toEqual([...first.removes.imageIds, ...first.removes.prunedImageIds].sort());
+  });
 });
