@@ -7,6 +7,7 @@ import { SANDBOX_DIR_ENV, sandboxPaths, startSandbox, stopSandbox } from "./sand
 import type { SeedManifest } from "./sandbox/manifest";
 import { repoRoot } from "./sandbox/paths";
 import { seedRandomHost, seedScenarios } from "./sandbox/seed";
+import { recordCleanupFixtures } from "./cleanup-fixtures/record";
 
 /*
  * npm run fixtures:record: seeds a sandbox of its own, reads it through lib/docker exactly as the server
@@ -17,6 +18,7 @@ import { seedRandomHost, seedScenarios } from "./sandbox/seed";
  * Run with `tsx --conditions=react-server` so that `server-only` modules load outside Next.
  *
  *   npm run fixtures:record -- [--random-seed 7]
+ *   npm run fixtures:record -- --cleanup     lib/cleanup/__fixtures__/*.json.gz instead (scripts/cleanup-fixtures/record.ts)
  */
 
 const RANDOM_SEED_DEFAULT = 7;
@@ -62,6 +64,10 @@ function neutralise(fixture: Fixture, dockerHost: string, dataRoot: string): str
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv.includes("--cleanup")) {
+    await recordCleanupFixtures();
+    return 0;
+  }
   const seedIndex = argv.indexOf("--random-seed");
   const randomSeed = seedIndex === -1 ? RANDOM_SEED_DEFAULT : Number(argv[seedIndex + 1]);
   if (!Number.isInteger(randomSeed)) throw new Error("--random-seed needs an integer");

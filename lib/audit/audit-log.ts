@@ -1,6 +1,7 @@
 import "server-only";
 import { promises as fs } from "node:fs";
 import path from "node:path";
+import { z } from "zod";
 
 /** One executed step, as appended to the audit log (one JSON object per line). */
 export interface AuditEntry {
@@ -17,6 +18,18 @@ export interface AuditEntry {
 }
 
 export const AUDIT_FILE = "audit.log";
+
+const entrySchema = z.object({
+  time: z.string(),
+  planId: z.string(),
+  step: z.number(),
+  action: z.string(),
+  node: z.string(),
+  subject: z.string(),
+  outcome: z.enum(["done", "failed", "skipped"]),
+  bytes: z.number(),
+  message: z.string(),
+});
 
 export class AuditLog {
   constructor(private readonly dataDir: string) {}
@@ -44,12 +57,18 @@ export class AuditLog {
     for (let index = lines.length - 1; index >= 0 && entries.length < limit; index -= 1) {
       const line = lines[index]?.trim();
       if (!line) continue;
-      try {
-        entries.push(JSON.parse(line) as AuditEntry);
-      } catch {
-        // A line cut short by a crash: skip it, keep the rest readable.
-      }
+      // A line cut short by a crash, or edited by hand into something else: skip it, keep the rest readable.
+      const entry = entrySchema.safeParse(parseJson(line));
+      if (entry.success) entries.push(entry.data);
     }
     return entries;
+  }
+}
+
+function parseJson(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return undefined;
   }
 }

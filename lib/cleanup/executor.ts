@@ -12,6 +12,7 @@ import {
 } from "@/lib/docker/operations";
 import type { ImageRecord } from "@/lib/docker/types";
 import { listContainers, listImages } from "@/lib/docker/snapshot";
+import { referenceChange } from "@/lib/cleanup/planner";
 import { isAppError } from "@/lib/errors";
 
 /*
@@ -24,9 +25,19 @@ const RUNNING_STATES = new Set(["running", "paused", "restarting"]);
 /** Steps of one group touch unrelated objects; a few at a time keeps the daemon busy without flooding it. */
 const CONCURRENCY = 6;
 
-type Check = { kind: "go" } | { kind: "already-done"; message: string } | { kind: "changed"; message: string };
+type Check =
+  | { kind: "go" }
+  /** Nothing to do; `byRun` when an earlier step of this run did it (the daemon pruned an untagged parent). */
+  | { kind: "already-done"; message: string; byRun?: boolean }
+  | { kind: "changed"; message: string };
 
-async function recheck(connection: DockerConnection, plan: Plan, step: PlanStep, images: readonly ImageRecord[]): Promise<Check> {
+async function recheck(
+  connection: DockerConnection,
+  plan: Plan,
+  step: PlanStep,
+  images: readonly ImageRecord[],
+  deletedByRun: ReadonlySet<string>,
+): Promise<Check> {
   const expect = step.expect;
   if (expect.kind === "container") {
     const facts = await inspectContainer(connection, expect.containerId);
@@ -46,10 +57,18 @@ async function recheck(connection: DockerConnection, plan: Plan, step: PlanStep,
     const facts = await inspectImage(connection, expect.reference);
     if (facts === null) return { kind: "already-done", message: `${expect.reference} is already gone.` };
     if (facts.id !== expect.imageId) return { kind: "changed", message: `${expect.reference} names another image now (${facts.id.slice(7, 19)}): it was moved since planning.` };
-    return { kind: "go" };
+    const changed = referenceChange(`Image ${facts.id.slice(7, 19)}`, expect.references, [...facts.repoTags, ...facts.repoDigests]);
+    return changed === null ? { kind: "go" } : { kind: "changed", message: changed };
   }
   const facts = await inspectImage(connection, expect.imageId);
-  if (facts === null) return { kind: "already-done", message: `${step.subject} is already gone (the daemon deletes untagged parents with their last child).` };
+  if (facts === null) {
+    return deletedByRun.has(expect.imageId)
+      ? { kind: "already-done", byRun: true, message: `${step.subject} was deleted by the daemon with an earlier step (it deletes untagged parents with their last child).` }
+      : { kind: "already-done", message: `${step.subject} is already gone: something else removed it since planning.` };
+  }
+  // By ID the daemon removes whatever references the image has now: a tag added since planning would be lost.
+  const changedReferences = referenceChange(step.subject, expect.references, [...facts.repoTags, ...facts.repoDigests]);
+  if (changedReferences !== null) return { kind: "changed", message: changedReferences };
   // Containers on this image or on images built on it; the plan removed its own before this step.
   const containers = await listContainers(connection, { ancestorImageId: expect.imageId });
   const planned = new Set(plan.removes.containerIds);
@@ -68,25 +87,49 @@ async function recheck(connection: DockerConnection, plan: Plan, step: PlanStep,
   return { kind: "go" };
 }
 
-async function perform(connection: DockerConnection, step: PlanStep): Promise<string> {
+const REMOVAL_WAIT_MS = 5_000;
+
+/**
+ * After a 404 or 409: is the step's object gone (or its reference moved) because something else removed it? A removal
+ * "already in progress" elsewhere is waited for briefly, since only its end tells whether the object went.
+ */
+async function goneMeanwhile(connection: DockerConnection, step: PlanStep): Promise<boolean> {
+  const expect = step.expect;
+  if (step.action !== "remove-container" && step.action !== "remove-image" && step.action !== "untag") return false;
+  if (expect.kind === "container") {
+    const deadline = Date.now() + REMOVAL_WAIT_MS;
+    for (;;) {
+      const facts = await inspectContainer(connection, expect.containerId);
+      if (facts === null) return true;
+      if (facts.state !== "removing" || Date.now() > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  const facts = await inspectImage(connection, expect.kind === "reference" ? expect.reference : expect.imageId);
+  return facts === null || facts.id !== expect.imageId;
+}
+
+/** Does the step; says what happened and which IDs the daemon reported deleted. */
+async function perform(connection: DockerConnection, step: PlanStep): Promise<{ message: string; deleted: string[] }> {
   const expect = step.expect;
   switch (step.action) {
     case "unpause-container":
       if (expect.kind === "container") await unpauseContainer(connection, expect.containerId);
-      return `Unpaused ${step.subject}.`;
+      return { message: `Unpaused ${step.subject}.`, deleted: [] };
     case "stop-container":
       if (expect.kind === "container") await stopContainer(connection, expect.containerId);
-      return `Stopped ${step.subject}.`;
+      return { message: `Stopped ${step.subject}.`, deleted: [] };
     case "remove-container":
       if (expect.kind === "container") await removeContainer(connection, expect.containerId);
-      return `Removed container ${step.subject}.`;
+      return { message: `Removed container ${step.subject}.`, deleted: [] };
     case "untag": {
       const answer = await removeImage(connection, step.ref ?? "");
-      return `Untagged ${answer.untagged.join(", ") || step.ref}${answer.deleted.length > 0 ? " (its last reference: the image was deleted with it)" : ""}.`;
+      const message = `Untagged ${answer.untagged.join(", ") || step.ref}${answer.deleted.length > 0 ? " (its last reference: the image was deleted with it)" : ""}.`;
+      return { message, deleted: answer.deleted };
     }
     case "remove-image": {
       const answer = await removeImage(connection, expect.kind === "image" ? expect.imageId : "");
-      return `Removed ${step.subject}${answer.untagged.length > 0 ? ` (untagged ${answer.untagged.join(", ")})` : ""}.`;
+      return { message: `Removed ${step.subject}${answer.untagged.length > 0 ? ` (untagged ${answer.untagged.join(", ")})` : ""}.`, deleted: answer.deleted };
     }
   }
 }
@@ -140,15 +183,18 @@ export async function executePlan(connection: DockerConnection, plan: Plan, audi
     hooks.onStep(result);
   };
 
+  // IDs the daemon reported deleted during this run (images and layers): parents it pruned by itself are among them.
+  const deletedByRun = new Set<string>();
   const runStep = async (step: PlanStep, images: readonly ImageRecord[]) => {
     if (stoppedAt !== null) {
       skip(step);
       return;
     }
     try {
-      const check = await recheck(connection, plan, step, images);
+      const check = await recheck(connection, plan, step, images, deletedByRun);
       if (check.kind === "already-done") {
-        await record(step, "skipped", check.message);
+        // Done by this run all the same (its bytes were freed by it); gone for another reason, it is only skipped.
+        await record(step, check.byRun === true ? "done" : "skipped", check.message);
         return;
       }
       if (check.kind === "changed") {
@@ -156,10 +202,17 @@ export async function executePlan(connection: DockerConnection, plan: Plan, audi
         await record(step, "failed", `The host changed: ${check.message}`);
         return;
       }
-      await record(step, "done", await perform(connection, step));
+      const performed = await perform(connection, step);
+      for (const id of performed.deleted) deletedByRun.add(id);
+      await record(step, "done", performed.message);
     } catch (error) {
-      stop(step);
       const message = isAppError(error) ? String(error.details?.daemonMessage ?? error.message) : String(error);
+      // Removed between the re-check and the call, or being removed by another run or the CLI: nothing left to do.
+      if (isAppError(error) && (error.code === "not_found" || error.code === "conflict") && (await goneMeanwhile(connection, step))) {
+        await record(step, "skipped", `${step.subject} was removed meanwhile by something else (the daemon said: ${message}).`);
+        return;
+      }
+      stop(step);
       await record(step, "failed", message);
     }
   };
@@ -180,13 +233,16 @@ export async function executePlan(connection: DockerConnection, plan: Plan, audi
   results.sort((a, b) => a.step - b.step);
 
   const count = (status: StepResult["status"]) => results.filter((result) => result.status === status).length;
+  const stoppedBy = results.find((result) => result.step === stoppedAt) ?? null;
   const summary: RunSummary = {
     planId: plan.planId,
     outcome: stoppedAt === null ? "completed" : "stopped",
+    steps: plan.steps.length,
     done: count("done"),
     failed: count("failed"),
     skipped: count("skipped"),
     freedBytes: results.reduce((sum, result) => sum + result.bytes, 0),
+    stoppedAt: stoppedBy && { step: stoppedBy.step, action: stoppedBy.action, subject: stoppedBy.subject, message: stoppedBy.message },
     durationMs: Date.now() - started,
   };
   return { results, summary };

@@ -20,8 +20,16 @@ export type StepExpectation =
       containerIds: string[];
       /** Child images that earlier steps remove (or the daemon prunes): any other one means the host changed. */
       childIds: string[];
+      /** The references the image carries just before this step (after the plan's untags); any other set means it changed. */
+      references: string[];
     }
-  | { kind: "reference"; imageId: string; reference: string };
+  | {
+      kind: "reference";
+      imageId: string;
+      reference: string;
+      /** Every reference of the image just before this step: a tag added since planning stops the run before it loses more. */
+      references: string[];
+    };
 
 export interface PlanStep {
   /** 1-based position in the plan. */
@@ -93,11 +101,15 @@ export interface StepResult {
 
 export interface RunSummary {
   planId: string;
-  /** completed: every step done; stopped: a step failed or the host changed, the rest untouched. */
+  /** completed: every step done (or found already done); stopped: a step failed or the host changed, the rest untouched. */
   outcome: "completed" | "stopped";
+  /** Steps in the plan. */
+  steps: number;
   done: number;
   failed: number;
   skipped: number;
   freedBytes: number;
+  /** The step the run stopped at, and why (null when it completed). */
+  stoppedAt: { step: number; action: PlanAction; subject: string; message: string } | null;
   durationMs: number;
 }

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { HostSnapshot, ImageLayers } from "@/lib/docker/types";
-import { planForTargets, planFromRemoval, type PlanningContext } from "@/lib/cleanup/planner";
+import { planForTargets, planFromRemoval, referenceChange, type PlanningContext } from "@/lib/cleanup/planner";
 import { parseLabelFilter, parseUntil, pruneRemoval } from "@/lib/cleanup/prune";
-import { planAsShellScript } from "@/lib/cleanup/shell-script";
 import { indexHost } from "@/lib/cleanup/targets";
 import seeded from "@/lib/graph/__fixtures__/seeded-host.json";
 
@@ -60,7 +59,27 @@ describe("planForTargets", () => {
     const untagged = plan.steps.filter((step) => step.action === "untag").map((step) => step.ref);
     expect(untagged).toHaveLength(image.tags.length - 1);
     for (const ref of untagged) expect(image.tags).toContain(ref);
-    expect(plan.steps.at(-1)).toMatchObject({ action: "remove-image", command: `docker rmi ${image.id}` });
+    expect(plan.steps.at(-1)).toMatchObject({ action: "remove-image" });
+    expect(plan.steps.at(-1)?.command.startsWith(`docker rmi ${image.id}  # `)).toBe(true);
+  });
+
+  it("records the references each step expects to find, so that a tag added since planning stops the run", () => {
+    const image = manifest.scenarios.multiTag.images.image;
+    const plan = planForTargets(context(), [image.id], { stopRunning: false });
+    const untags = plan.steps.filter((step) => step.action === "untag");
+    const expected = untags.map((step) => (step.expect.kind === "reference" ? step.expect.references : null));
+    // Before each untag: every tag not yet untagged.
+    expected.forEach((references, position) => {
+      expect([...(references ?? [])].sort()).toEqual(image.tags.filter((tag) => !untags.slice(0, position).some((step) => step.ref === tag)).sort());
+    });
+    const removal = plan.steps.at(-1);
+    const kept = image.tags.filter((tag) => !untags.some((step) => step.ref === tag));
+    expect(kept).toHaveLength(1);
+    expect(removal?.expect).toMatchObject({ kind: "image", references: kept });
+
+    const dangling = manifest.scenarios.dangling.images.dangling1;
+    const danglingPlan = planForTargets(context(), [dangling.id], { stopRunning: false });
+    expect(danglingPlan.steps.find((step) => step.action === "remove-image")?.expect).toMatchObject({ kind: "image", references: [] });
   });
 
   it("warns about data in writable layers and anonymous volumes left behind", () => {
@@ -125,14 +144,15 @@ describe("prune plans", () => {
   });
 });
 
-describe("planAsShellScript", () => {
-  it("writes the steps as docker commands in order, never forced", () => {
-    const plan = planForTargets(context(), ["shop/cache:7.2", "training/webapp"], { stopRunning: true });
-    const script = planAsShellScript(plan);
-    const commands = script.split("\n").filter((line) => line.startsWith("docker "));
-    expect(commands).toEqual(plan.steps.map((step) => step.command));
-    expect(commands[0]).toBe("docker unpause shop-cache-1");
-    expect(script).toContain("set -e");
-    expect(script).not.toMatch(/\s(-f|--force)\b/);
+describe("referenceChange", () => {
+  it("is null for the same references in any form the daemon resolves alike", () => {
+    expect(referenceChange("x", ["ubuntu:latest", "app/base:1.0"], ["app/base:1.0", "ubuntu:latest"])).toBeNull();
+    expect(referenceChange("x", ["ubuntu"], ["docker.io/library/ubuntu:latest"])).toBeNull();
+    expect(referenceChange("x", [], [])).toBeNull();
+  });
+
+  it("names a tag added and a tag removed since planning", () => {
+    expect(referenceChange("<none> 54063cd99166", [], ["acme/api:hotfix"])).toMatch(/tagged acme\/api:hotfix since planning/);
+    expect(referenceChange("ubuntu:14.04", ["ubuntu:14.04", "ubuntu:trusty"], ["ubuntu:14.04"])).toMatch(/ubuntu:trusty was removed/);
   });
 });

@@ -1,9 +1,10 @@
 import type { ContainerRecord, HostSnapshot, ImageLayers, ImageRecord } from "@/lib/docker/types";
 import { containerNodeId, imageNodeId, shortImageId } from "@/lib/graph/build";
 import { extraReferencesOf, removalSetFor } from "@/lib/cleanup/blockers";
-import { isRunningState } from "@/lib/cleanup/daemon-messages";
+import { isRunningState, untagReference } from "@/lib/cleanup/daemon-messages";
 import type { BlockedTarget, Plan, PlanStep, PlanWarning, PruneScope } from "@/lib/cleanup/plan-types";
 import { reclaimableFor } from "@/lib/cleanup/reclaimable";
+import { shellComment, shellQuote } from "@/lib/cleanup/shell-script";
 import type { HostIndex, NormalizedReference } from "@/lib/cleanup/targets";
 import { indexHost, normalizeReference, resolveTarget } from "@/lib/cleanup/targets";
 
@@ -53,6 +54,21 @@ function imageLabel(image: ImageRecord): string {
 /** The reference as the daemon stores and lists it (what `docker rmi` takes). */
 export function storedReference(image: ImageRecord, reference: NormalizedReference): string {
   return [...image.repoTags, ...image.repoDigests].find((value) => normalizeReference(value)?.key === reference.key) ?? reference.familiar;
+}
+
+/** What changed between the references a step expects and those found (compared as the daemon resolves them), in words; null when none. */
+export function referenceChange(subject: string, expected: readonly string[], actual: readonly string[]): string | null {
+  const key = (value: string) => normalizeReference(value)?.key ?? value;
+  const expectedKeys = new Set(expected.map(key));
+  const actualKeys = new Set(actual.map(key));
+  const added = actual.filter((value) => !expectedKeys.has(key(value)));
+  const removed = expected.filter((value) => !actualKeys.has(key(value)));
+  if (added.length === 0 && removed.length === 0) return null;
+  const parts = [
+    added.length > 0 ? `it was tagged ${added.join(", ")} since planning (going on would take ${added.length > 1 ? "those references" : "that reference"} with it)` : null,
+    removed.length > 0 ? `${removed.join(", ")} ${removed.length > 1 ? "were" : "was"} removed from it since planning` : null,
+  ].filter((part): part is string => part !== null);
+  return `${subject}: ${parts.join("; ")}. Stopped here; the image and its references stay.`;
 }
 
 function chainDepth(index: HostIndex, imageId: string): number {
@@ -139,7 +155,7 @@ export function planFromRemoval(
     const node = containerNodeId(container.id);
     const expect = { kind: "container" as const, containerId: container.id, imageId: container.imageId, state: container.state };
     if (container.state === "paused") {
-      steps.push({ action: "unpause-container", node, subject: container.name, reason: "A paused container cannot be stopped: it is unpaused first.", bytes: 0, command: `docker unpause ${container.name}`, expect, group: GROUP_UNPAUSE });
+      steps.push({ action: "unpause-container", node, subject: container.name, reason: "A paused container cannot be stopped: it is unpaused first.", bytes: 0, command: `docker unpause ${container.id}${shellComment(container.name)}`, expect, group: GROUP_UNPAUSE });
     }
     steps.push({
       action: "stop-container",
@@ -147,7 +163,7 @@ export function planFromRemoval(
       subject: container.name,
       reason: `It is ${container.state} and must stop before it can be removed (you allowed stopping running containers).`,
       bytes: 0,
-      command: `docker stop --time ${STOP_GRACE_SECONDS} ${container.name}`,
+      command: `docker stop --time ${STOP_GRACE_SECONDS} ${container.id}${shellComment(container.name)}`,
       expect,
       group: GROUP_STOP,
     });
@@ -162,11 +178,16 @@ export function planFromRemoval(
         ? `It uses ${imageLabel(image)}, which goes too: containers go before their images.`
         : "You chose it (its image is already gone).",
       bytes: sizes?.get(container.id) ?? 0,
-      command: `docker rm ${container.name}`,
+      // By full ID: a name can be reused and a short ID become ambiguous before the script runs.
+      command: `docker rm ${container.id}${shellComment(container.name)}`,
       expect: { kind: "container", containerId: container.id, imageId: container.imageId, state: container.state },
       group: GROUP_REMOVE_CONTAINER,
     });
   }
+  // The references each image carries as the steps go: what the executor expects to find before each step.
+  const referencesNow = new Map<string, NormalizedReference[]>();
+  const referencesOf = (image: ImageRecord): NormalizedReference[] => referencesNow.get(image.id) ?? index.referencesByImageId.get(image.id) ?? [];
+  const stored = (image: ImageRecord, references: readonly NormalizedReference[]) => references.map((reference) => storedReference(image, reference));
   let nextUntagGroup = GROUP_UNTAG_FIRST;
   const untags = [
     ...images.map((entry) => ({
@@ -177,16 +198,19 @@ export function planFromRemoval(
     ...untagOnly,
   ];
   for (const { image, references, reason } of untags) {
-    for (const stored of references) {
+    for (const ref of references) {
+      const before = referencesOf(image);
+      const normalized = normalizeReference(ref);
+      if (normalized) referencesNow.set(image.id, untagReference(before, normalized).remaining);
       steps.push({
         action: "untag",
         node: imageNodeId(image.id),
-        ref: stored,
-        subject: stored,
+        ref,
+        subject: ref,
         reason,
         bytes: 0,
-        command: `docker rmi ${stored}`,
-        expect: { kind: "reference", imageId: image.id, reference: stored },
+        command: `docker rmi ${shellQuote(ref)}`,
+        expect: { kind: "reference", imageId: image.id, reference: ref, references: stored(image, before) },
         // One at a time: untagging two references of one image side by side would race on "is it the last one?".
         group: nextUntagGroup++,
       });
@@ -210,8 +234,8 @@ export function planFromRemoval(
       reason:
         (children.length > 0 ? "Its child images are removed before it." : users.length > 0 ? "Its containers are removed before it." : "Nothing uses it.") + prunedNote,
       bytes: freed - freedSoFar,
-      command: `docker rmi ${entry.image.id}`,
-      expect: { kind: "image", imageId: entry.image.id, containerIds: users, childIds: children },
+      command: `docker rmi ${entry.image.id}${shellComment(imageLabel(entry.image))}`,
+      expect: { kind: "image", imageId: entry.image.id, containerIds: users, childIds: children, references: stored(entry.image, referencesOf(entry.image)) },
       // Images at the same depth are never each other's parent: they can go side by side, deepest first.
       group: GROUP_REMOVE_IMAGE_BASE + (maxDepth - entry.depth),
     });

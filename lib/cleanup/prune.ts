@@ -20,32 +20,82 @@ import { AppError } from "@/lib/errors";
 export interface LabelFilter {
   key: string;
   value: string | null;
-  /** `label!=…`: keep objects that do NOT carry it. */
+  /** `label!=…`: leave out objects that carry it. */
   negated: boolean;
 }
 
 export interface PruneFilters {
-  /** Only objects created before this moment (unix seconds), like `--filter until=…`. */
+  /** Only objects created no later than this moment (unix seconds, maybe fractional), like `--filter until=…`. */
   until?: number;
   labels: LabelFilter[];
 }
 
-const DURATION = /^(\d+(?:\.\d+)?)(s|m|h)$/;
+// Go's time.ParseDuration units, in nanoseconds ("µs" and "μs" are both micro).
+const DURATION_UNITS: Record<string, number> = { ns: 1, us: 1e3, "\u00b5s": 1e3, "\u03bcs": 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
 
-/** `until` as the CLI takes it: a duration back from now ("24h", "30m"), unix seconds, or an RFC 3339 time. */
+/** Go's `time.ParseDuration` ("24h", "1h30m", "1.5h", "-10m", "300ms"), in seconds; null when it is not one. */
+export function parseGoDuration(value: string): number | null {
+  let rest = value;
+  let sign = 1;
+  if (rest.startsWith("-") || rest.startsWith("+")) {
+    sign = rest.startsWith("-") ? -1 : 1;
+    rest = rest.slice(1);
+  }
+  if (rest === "0") return 0;
+  if (rest === "") return null;
+  let nanoseconds = 0;
+  while (rest.length > 0) {
+    const part = /^(\d*)(?:\.(\d*))?([^\d.]+)/.exec(rest);
+    if (!part) return null;
+    const [whole, integer = "", fraction = "", unit = ""] = part;
+    const factor = DURATION_UNITS[unit];
+    if ((integer === "" && fraction === "") || factor === undefined) return null;
+    nanoseconds += Number(`${integer || "0"}.${fraction || "0"}`) * factor;
+    rest = rest.slice(whole.length);
+  }
+  return (sign * nanoseconds) / 1e9;
+}
+
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2})(?::(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?)?(Z|[+-]\d{2}:\d{2})?$/;
+
+/**
+ * The time forms the daemon's `until` filter takes besides durations (moby `api/types/time.GetTimestamp`):
+ * RFC 3339 with or without seconds, minutes or the time ("2026-11-01", "2026-11-01T10", "2026-11-01T10:30:00.5Z",
+ * "…+02:00"); without a zone it is local time at the current offset (of this server, normally the daemon's machine).
+ */
+function parseTimestamp(value: string, now: Date): number | null {
+  const match = TIMESTAMP.exec(value);
+  if (!match) return null;
+  const [, year, month, day, hour = "0", minute = "0", second = "0", fraction = "", zone] = match;
+  const fields = [year, month, day, hour, minute, second].map(Number) as [number, number, number, number, number, number];
+  const [y, mo, d, h, mi, se] = fields;
+  const utc = Date.UTC(y, mo - 1, d, h, mi, se);
+  const check = new Date(utc);
+  // Go refuses out-of-range fields (month 13, 30 February, hour 24) instead of rolling them over.
+  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || check.getUTCHours() !== h || check.getUTCMinutes() !== mi || check.getUTCSeconds() !== se) {
+    return null;
+  }
+  let offsetMinutes = -now.getTimezoneOffset();
+  if (zone === "Z") offsetMinutes = 0;
+  else if (zone !== undefined) offsetMinutes = (zone.startsWith("-") ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
+  return (utc - offsetMinutes * 60_000) / 1000 + (fraction === "" ? 0 : Number(`0.${fraction}`));
+}
+
+/**
+ * `until` as the daemon takes it from `docker … prune --filter until=…`: a Go duration back from now, an RFC 3339
+ * time (or date), or unix seconds (`1700000000`, `1700000000.5`). Durations count whole seconds, as the daemon's do.
+ */
 export function parseUntil(value: string, now: Date): number {
   const trimmed = value.trim();
-  const duration = DURATION.exec(trimmed);
-  if (duration?.[1] !== undefined && duration[2] !== undefined) {
-    const factor = duration[2] === "h" ? 3600 : duration[2] === "m" ? 60 : 1;
-    return Math.floor(now.getTime() / 1000 - Number(duration[1]) * factor);
-  }
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.floor(Number(trimmed));
-  const time = Date.parse(trimmed);
-  if (Number.isNaN(time)) {
-    throw new AppError("invalid_input", `until must be a duration like 24h, unix seconds or an RFC 3339 time; got ${JSON.stringify(value.slice(0, 40))}.`);
-  }
-  return Math.floor(time / 1000);
+  const duration = trimmed === "0" ? null : parseGoDuration(trimmed);
+  if (duration !== null) return Math.floor(now.getTime() / 1000 - duration);
+  const time = parseTimestamp(trimmed, now);
+  if (time !== null) return time;
+  if (!trimmed.includes("-") && /^\+?\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed);
+  throw new AppError(
+    "invalid_input",
+    `until must be a duration (24h, 1h30m), an RFC 3339 time (2026-11-01T10:00:00Z, 2026-11-01) or unix seconds; got ${JSON.stringify(value.slice(0, 40))}.`,
+  );
 }
 
 /** `label=key`, `label=key=value`, `label!=key`, `label!=key=value` (given without the `label` prefix: "key=value", "!key"). */
@@ -54,20 +104,49 @@ export function parseLabelFilter(value: string): LabelFilter {
   const body = negated ? value.slice(1) : value;
   const equals = body.indexOf("=");
   const key = equals === -1 ? body : body.slice(0, equals);
-  if (!/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(key)) {
+  if (!/^[^\s=!][^\s=]*$/.test(key)) {
     throw new AppError("invalid_input", `Invalid label filter ${JSON.stringify(value.slice(0, 80))}: use key, key=value, !key or !key=value.`);
   }
   return { key, value: equals === -1 ? null : body.slice(equals + 1), negated };
 }
 
-function matchesLabels(labels: Record<string, string>, filters: readonly LabelFilter[]): boolean {
-  return filters.every((filter) => {
-    const has = filter.key in labels && (filter.value === null || labels[filter.key] === filter.value);
-    return filter.negated ? !has : has;
-  });
+/** Filters exactly as `--filter` takes them ("until=24h", "label=key=value", "label!=key"), merged into `base`. */
+export function parseCliFilters(values: readonly string[], now: Date, base: PruneFilters = { labels: [] }): PruneFilters {
+  const filters: PruneFilters = { ...base, labels: [...base.labels] };
+  for (const value of values) {
+    const equals = value.indexOf("=");
+    const name = equals === -1 ? value : value.slice(0, equals);
+    const argument = equals === -1 ? "" : value.slice(equals + 1);
+    if (name === "until") {
+      // The daemon refuses a second until ("more than one until filter specified").
+      if (filters.until !== undefined) throw new AppError("invalid_input", "More than one until filter: give one.");
+      filters.until = parseUntil(argument, now);
+    } else if (name === "label" || name === "label!") {
+      filters.labels.push(parseLabelFilter(`${name === "label!" ? "!" : ""}${argument}`));
+    } else {
+      throw new AppError("invalid_input", `Invalid filter ${JSON.stringify(value.slice(0, 80))}: prune takes until=…, label=… and label!=….`);
+    }
+  }
+  return filters;
+}
+
+function hasLabel(labels: Record<string, string>, filter: LabelFilter): boolean {
+  return Object.hasOwn(labels, filter.key) && (filter.value === null || labels[filter.key] === filter.value);
+}
+
+/**
+ * The daemon's rule (moby `matchLabels`): every `label` filter must match; `label!` filters leave an object out
+ * only when ALL of them match it (so `label!=a label!=b` keeps what carries just one of a and b).
+ */
+export function matchesLabels(labels: Record<string, string>, filters: readonly LabelFilter[]): boolean {
+  const required = filters.filter((filter) => !filter.negated);
+  const excluded = filters.filter((filter) => filter.negated);
+  if (!required.every((filter) => hasLabel(labels, filter))) return false;
+  return excluded.length === 0 || !excluded.every((filter) => hasLabel(labels, filter));
 }
 
 function matchesFilters(object: { created: number; labels: Record<string, string> }, filters: PruneFilters): boolean {
+  // `created` is whole seconds: one created in the very second `until` names counts as after it, as it almost surely is.
   if (filters.until !== undefined && !(object.created < filters.until)) return false;
   return matchesLabels(object.labels, filters.labels);
 }

@@ -7,7 +7,7 @@ import type { HostSnapshot } from "@/lib/docker/types";
 import { matchesDaemonMessage, predictRemoval } from "@/lib/cleanup/daemon-messages";
 import { indexHost, resolveTarget } from "@/lib/cleanup/targets";
 import type { BlockersAnswer } from "@/lib/cleanup/types";
-import { attemptContainerRemoval, attemptImageRemoval } from "@/lib/cleanup/__fixtures__/daemon-probe";
+import { attemptContainerRemoval, attemptImageRemoval } from "@/scripts/cleanup-fixtures/daemon-probe";
 import { ensureSeeded, sandboxDockerHost } from "@/test/support/seeded-host";
 
 /*

@@ -4,7 +4,6 @@ import { POST as postExecute } from "@/app/api/plans/[planId]/execute/route";
 import { GET as getScript } from "@/app/api/plans/[planId]/script/route";
 import { GET as getAudit } from "@/app/api/audit/route";
 import type { Plan, RunSummary, StepResult } from "@/lib/cleanup/plan-types";
-import { findPlan } from "@/lib/cleanup/plan-store";
 import type { SeedManifest } from "@/scripts/sandbox/seed";
 import { CHANGE_HEADERS, configureServerForTests, inventory, minus, TEST_ORIGIN } from "@/test/support/host-inventory";
 import { dockerCli, reseed } from "@/test/support/seeded-host";
@@ -18,9 +17,6 @@ import { dockerCli, reseed } from "@/test/support/seeded-host";
 configureServerForTests("app-data-cleanup");
 const ORIGIN = TEST_ORIGIN;
 const authHeaders = CHANGE_HEADERS;
-
-
-
 
 async function plan(targets: string[], stopRunning = false): Promise<Plan> {
   const response = await postPlan(new Request(`${ORIGIN}/api/plans`, { method: "POST", headers: authHeaders, body: JSON.stringify({ targets, stopRunning }) }));
@@ -130,8 +126,9 @@ describe("cleanup plans on the seeded host", () => {
     });
     expect(response.status).toBe(200);
     const script = await response.text();
-    expect(script).toContain("docker rm billing-postgres-1");
-    expect(script).toMatch(/docker rmi sha256:[0-9a-f]{64}/);
+    const postgres = manifest.containers.find((container) => container.name === "billing-postgres-1");
+    expect(script).toContain(`\ndocker rm ${postgres?.id ?? "?"}  # billing-postgres-1\n`);
+    expect(script).toMatch(/\ndocker rmi sha256:[0-9a-f]{64} {2}# billing\/postgres:15\n/);
     expect(script).not.toMatch(/\s-f\b|--force/);
     expect(planned.warnings.some((warning) => warning.kind === "anonymous-volumes")).toBe(true);
   });
@@ -146,11 +143,46 @@ describe("cleanup plans on the seeded host", () => {
     const failed = run.results.find((result) => result.status === "failed");
     expect(failed?.action).toBe("remove-image");
     expect(failed?.message).toContain("late_arrival");
+    expect(run.summary).toMatchObject({ steps: planned.steps.length, failed: 1, stoppedAt: { step: failed?.step, action: "remove-image", message: failed?.message } });
     const after = await inventory();
     // The planned container went (it came first); the image and the newcomer stayed.
     expect(minus(before.containers, after.containers)).toEqual([...planned.removes.containerIds].sort());
     expect(minus(before.images, after.images)).toEqual([]);
     expect(after.containers.has(created.stdout.trim())).toBe(true);
+  });
+
+  it("stops before removing an image that was tagged since planning, leaving the image and the new tag", async () => {
+    const dangling = manifest.scenarios.dangling?.images.dangling1;
+    if (!dangling) throw new Error("no dangling image in the seed");
+    const planned = await plan([dangling.id]);
+    expect(planned.steps.map((step) => step.action)).toEqual(["remove-image"]);
+    // By ID the daemon would delete the image and the new tag with it, without a word.
+    expect((await dockerCli(["tag", dangling.id, "acme/api:rescued"])).code).toBe(0);
+    const before = await inventory();
+    const run = await execute(planned.planId);
+    expect(run.summary).toMatchObject({ outcome: "stopped", done: 0, failed: 1, freedBytes: 0, stoppedAt: { step: 1, action: "remove-image" } });
+    expect(run.summary.stoppedAt?.message).toContain("acme/api:rescued");
+    expect(await inventory()).toEqual(before);
+  });
+
+  it("stops at the first untag when an image to remove by ID got another tag, before any tag is lost", async () => {
+    // The multi-tag image went in an earlier test: start again from the seeded host.
+    manifest = await reseed();
+    const image = manifest.scenarios.multiTag?.images.image;
+    if (!image) throw new Error("no multi-tag image in the seed");
+    const planned = await plan([image.id]);
+    expect((await dockerCli(["tag", image.id, "ubuntu:keep-me"])).code).toBe(0);
+    const before = await inventory();
+    const run = await execute(planned.planId);
+    const firstUntag = planned.steps.find((step) => step.action === "untag");
+    expect(run.summary.stoppedAt).toMatchObject({ step: firstUntag?.id, action: "untag" });
+    expect(run.summary.stoppedAt?.message).toContain("ubuntu:keep-me");
+    expect(run.results.filter((result) => result.step > (firstUntag?.id ?? 0)).every((result) => result.status === "skipped")).toBe(true);
+    // Only its container went (it came first); every image and every tag, the new one too, stayed.
+    const after = await inventory();
+    expect(minus(before.containers, after.containers)).toEqual([...planned.removes.containerIds].sort());
+    expect(after.images).toEqual(before.images);
+    expect(after.tags).toEqual(before.tags);
   });
 
   it("writes every executed step to the audit log", async () => {
@@ -162,44 +194,49 @@ describe("cleanup plans on the seeded host", () => {
   });
 });
 
-describe("bad requests never touch the host", () => {
-  it("answers 404, 409, 410, 400, 401 and 403 as the contract says", async () => {
-    await reseed();
+describe("restarting and dead containers", () => {
+  beforeAll(async () => {
+    manifest = await reseed({ restarting: true, dead: true });
+  });
+
+  it("needs consent to stop a restarting container, then stops and removes it", async () => {
+    const refused = await plan(["restless_hawking"]);
+    expect(refused.steps).toEqual([]);
+    expect(refused.blocked).toEqual([expect.objectContaining({ target: "restless_hawking", needs: "stop-running" })]);
+    const consented = await plan(["restless_hawking"], true);
+    expect(consented.steps.map((step) => step.action)).toEqual(["stop-container", "remove-container"]);
+    await runAndCompare(consented);
+  });
+
+  it("reports the daemon's refusal to remove a dead container word for word, and touches nothing else", async () => {
+    const dead = manifest.containers.find((container) => container.name === "sad_morse");
+    if (!dead) throw new Error("the sandbox could not make a dead container (needs chattr and immutable files)");
+    const planned = await plan(["sad_morse"]);
+    expect(planned.steps.map((step) => step.action)).toEqual(["remove-container"]);
     const before = await inventory();
-    const call = (planId: string, headers: Record<string, string> = authHeaders) =>
-      postExecute(new Request(`${ORIGIN}/api/plans/${planId}/execute`, { method: "POST", headers }), { params: Promise.resolve({ planId }) });
+    const run = await execute(planned.planId);
+    expect(run.summary).toMatchObject({ outcome: "stopped", failed: 1, stoppedAt: { step: 1, action: "remove-container" } });
+    expect(await inventory()).toEqual(before);
+    // The CLI prints the same refusal after "Error response from daemon: ".
+    const cli = await dockerCli(["rm", dead.id]);
+    expect(cli.code).not.toBe(0);
+    expect(cli.stderr.trim()).toBe(`Error response from daemon: ${run.summary.stoppedAt?.message ?? ""}`);
+  });
 
-    expect((await call("00000000-0000-4000-8000-000000000000")).status).toBe(404);
-    expect((await call("../../etc")).status).toBe(400);
-
-    const post = (body: string, headers: Record<string, string> = authHeaders) =>
-      postPlan(new Request(`${ORIGIN}/api/plans`, { method: "POST", headers, body }));
-    expect((await post("{not json")).status).toBe(400);
-    expect((await post(JSON.stringify({ targets: [] }))).status).toBe(400);
-    expect((await post(JSON.stringify({ targets: ["../x"] }))).status).toBe(400);
-    expect((await post(JSON.stringify({ targets: ["hello-world:latest"], force: true }))).status).toBe(400);
-    expect((await post(JSON.stringify({ targets: ["x".repeat(5000)] }))).status).toBe(400);
-    expect((await post(JSON.stringify({ targets: ["no-such-image:1"] }))).status).toBe(404);
-    const { "x-dockgraph-token": _token, ...withoutToken } = authHeaders;
-    expect((await post(JSON.stringify({ targets: ["hello-world:latest"] }), withoutToken)).status).toBe(401);
-    expect((await post(JSON.stringify({ targets: ["hello-world:latest"] }), { ...authHeaders, "x-dockgraph-token": "wrong-token-wrong-token" })).status).toBe(403);
-    expect((await post(JSON.stringify({ targets: ["hello-world:latest"] }), { ...authHeaders, origin: "http://evil.example" })).status).toBe(403);
-
-    const expiring = await plan(["hello-world:latest"]);
-    findPlan(expiring.planId).expiresAt = new Date(Date.now() - 1000).toISOString();
-    expect((await call(expiring.planId)).status).toBe(410);
-
-    const once = await plan(["acme/worker:2.1"]);
-    const running = call(once.planId);
-    const second = await call(once.planId);
-    expect(second.status).toBe(409);
-    expect(((await second.json()) as { error: { code: string } }).error.code).toBe("conflict");
-    await (await running).text();
-    expect((await call(once.planId)).status).toBe(409);
-
+  it("runs two overlapping plans side by side: each step is done once, the other finds it done", async () => {
+    const first = await plan(["hello-world:latest"]);
+    const second = await plan(["hungry_hopper", "hello-world:latest"]);
+    expect(second.removes).toEqual(first.removes);
+    const before = await inventory();
+    const [a, b] = await Promise.all([execute(first.planId), execute(second.planId)]);
+    for (const run of [a, b]) expect(run.summary.outcome, JSON.stringify(run.results)).toBe("completed");
+    // Every step was done by exactly one of the two runs.
+    for (const step of first.steps) {
+      const statuses = [a, b].map((run) => run.results.find((result) => result.subject === step.subject)?.status).sort();
+      expect(statuses, step.subject).toEqual(["done", "skipped"]);
+    }
     const after = await inventory();
-    // Only the one plan that ran legitimately changed anything.
-    expect(minus(before.images, after.images)).toEqual([...once.removes.imageIds, ...once.removes.prunedImageIds].sort());
-    expect(minus(before.containers, after.containers)).toEqual([...once.removes.containerIds].sort());
+    expect(minus(before.containers, after.containers)).toEqual([...first.removes.containerIds].sort());
+    expect(minus(before.images, after.images)).toEqual([...first.removes.imageIds, ...first.removes.prunedImageIds].sort());
   });
 });

@@ -3,7 +3,10 @@ import { POST as postPrunePlan } from "@/app/api/prune/plan/route";
 import { POST as postExecute } from "@/app/api/plans/[planId]/execute/route";
 import type { Plan, PruneScope } from "@/lib/cleanup/plan-types";
 import { CHANGE_HEADERS, configureServerForTests, inventory, minus, TEST_ORIGIN, type Inventory } from "@/test/support/host-inventory";
-import { dockerCli, reseed } from "@/test/support/seeded-host";
+import { parseConfig } from "@/lib/config";
+import { createConnection } from "@/lib/docker/client";
+import { readSnapshot } from "@/lib/docker/snapshot";
+import { dockerCli, reseed, sandboxDockerHost } from "@/test/support/seeded-host";
 
 /*
  * Prune plans agree with the Docker CLI: on the seeded host, what a prune plan lists is exactly what
@@ -14,9 +17,6 @@ import { dockerCli, reseed } from "@/test/support/seeded-host";
 configureServerForTests("app-data-prune");
 const ORIGIN = TEST_ORIGIN;
 const headers = CHANGE_HEADERS;
-
-
-
 
 interface Change {
   containers: string[];
@@ -76,18 +76,73 @@ describe.each(Object.keys(CLI) as PruneScope[])("prune %s", (scope) => {
   });
 });
 
-describe("prune filters", () => {
-  it("keeps what a label or until filter excludes, like the CLI", async () => {
-    await reseed();
-    const byLabel = await prunePlan("stopped-containers", { label: "com.docker.compose.project=shop" });
-    const before = await inventory();
-    const cli = await dockerCli(["container", "prune", "-f", "--filter", "label=com.docker.compose.project=shop"]);
-    expect(cli.code, cli.stderr).toBe(0);
-    expect(change(before, await inventory()).containers).toEqual([...byLabel.removes.containerIds].sort());
-    expect(byLabel.removes.containerIds.length).toBeGreaterThan(0);
+async function createdSeconds(kind: "containers" | "images"): Promise<number[]> {
+  const snapshot = await readSnapshot(createConnection(parseConfig({ DOCKER_HOST: sandboxDockerHost() })));
+  const objects = kind === "containers" ? snapshot.containers.filter((container) => ["created", "exited", "dead"].includes(container.state)) : snapshot.images;
+  return [...new Set(objects.map((object) => object.created))].sort((a, b) => a - b);
+}
 
-    const nothingYet = await prunePlan("unused-images", { until: "240h" });
-    expect(nothingYet.steps).toEqual([]);
+describe("prune filters agree with the CLI", () => {
+  it("label, label! and until on stopped containers", async () => {
+    await reseed();
+    // One more stopped container a second later, so that at least two creation seconds exist whatever the speed.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await dockerCli(["create", "--name", "until_probe", "hello-world:latest", "true"])).code).toBe(0);
+    const seconds = await createdSeconds("containers");
+    // A second in the middle: containers made before it go, those made in it or after stay.
+    const middle = seconds[Math.floor(seconds.length / 2)];
+    expect(seconds.length).toBeGreaterThan(1);
+    const cases: string[][] = [
+      ["label!=com.docker.compose.project=shop", "label!=com.docker.compose.oneoff=False"],
+      ["label=com.docker.compose.oneoff=False", "label!=com.docker.compose.project=billing"],
+      [`until=${middle}`],
+      ["label!=com.docker.compose.project"],
+      ["label=com.docker.compose.project=shop"],
+    ];
+    // Container prune judges each container alone: every case is planned on the seeded host, then the CLI runs
+    // them one after another and must remove exactly what the plan listed among what is left.
+    const plans = [];
+    for (const filter of cases) plans.push(await prunePlan("stopped-containers", { filter }));
+    expect(new Set(plans.map((plan) => plan.removes.containerIds.length)).size).toBeGreaterThan(1);
+    for (const [position, filter] of cases.entries()) {
+      const before = await inventory();
+      const cli = await dockerCli(["container", "prune", "-f", ...filter.flatMap((value) => ["--filter", value])]);
+      expect(cli.code, cli.stderr).toBe(0);
+      const expected = (plans[position]?.removes.containerIds ?? []).filter((id) => before.containers.has(id)).sort();
+      expect(change(before, await inventory()).containers, filter.join(" ")).toEqual(expected);
+    }
+  });
+
+  it("until as an RFC 3339 time on unused images", async () => {
+    await reseed();
+    // One more unused image a second later, so that some time splits the unused images whatever the seed's speed.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await dockerCli(["commit", "hungry_hopper", "until/probe:1"])).code).toBe(0);
+    const before = await inventory();
+    const all = planned(await prunePlan("unused-images"), before);
+    // The earliest creation second that leaves out some of what an unfiltered prune takes, but not all of it.
+    let chosen: { until: string; expected: Change } | null = null;
+    for (const second of await createdSeconds("images")) {
+      const until = new Date(second * 1000).toISOString().replace(".000Z", "Z");
+      const expected = planned(await prunePlan("unused-images", { until }), before);
+      if (expected.images.length > 0 && expected.images.length < all.images.length) {
+        chosen = { until, expected };
+        break;
+      }
+    }
+    if (chosen === null) throw new Error("no creation time splits the unused images");
+    const cli = await dockerCli(["image", "prune", "-a", "-f", "--filter", `until=${chosen.until}`]);
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(change(before, await inventory())).toEqual(chosen.expected);
+  });
+
+  it("a duration that reaches back before the seed keeps everything, as the CLI does", async () => {
+    const before = await inventory();
+    const plan = await prunePlan("unused-images", { filter: ["until=1h30m"] });
+    expect(plan.steps).toEqual([]);
+    const cli = await dockerCli(["image", "prune", "-a", "-f", "--filter", "until=1h30m"]);
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(change(before, await inventory())).toEqual({ containers: [], images: [], tags: [] });
   });
 
   it("refuses a malformed filter with 400", async () => {

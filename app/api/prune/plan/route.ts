@@ -2,7 +2,7 @@ import { z } from "zod";
 import { planFromRemoval } from "@/lib/cleanup/planner";
 import { readPlanningContext } from "@/lib/cleanup/planning-context";
 import { savePlan } from "@/lib/cleanup/plan-store";
-import { parseLabelFilter, parseUntil, pruneRemoval } from "@/lib/cleanup/prune";
+import { parseCliFilters, parseLabelFilter, parseUntil, pruneRemoval } from "@/lib/cleanup/prune";
 import { indexHost } from "@/lib/cleanup/targets";
 import { getConnection } from "@/lib/docker/client";
 import { readJsonBody } from "@/lib/http/body";
@@ -16,16 +16,18 @@ const bodySchema = z
     scope: z.enum(["dangling-images", "unused-images", "stopped-containers"]),
     until: z.string().min(1).max(64).optional(),
     label: z.union([z.string().min(1).max(256), z.array(z.string().min(1).max(256)).max(20)]).optional(),
+    /** As the CLI's `--filter`: "until=24h", "label=key=value", "label!=key". */
+    filter: z.array(z.string().min(1).max(256)).max(20).optional(),
   })
   .strict();
 
-/** POST /api/prune/plan { scope, until?, label? }: what the CLI's prune would remove, as a plan run by ID. */
+/** POST /api/prune/plan { scope, until?, label?, filter? }: what the CLI's prune would remove, as a plan run by ID. */
 export async function POST(request: Request): Promise<Response> {
   return handle(request, { mutating: true }, async () => {
     const body = await readJsonBody(request, bodySchema);
     const now = new Date();
     const labels = (typeof body.label === "string" ? [body.label] : (body.label ?? [])).map(parseLabelFilter);
-    const filters = { labels, ...(body.until !== undefined ? { until: parseUntil(body.until, now) } : {}) };
+    const filters = parseCliFilters(body.filter ?? [], now, { labels, ...(body.until !== undefined ? { until: parseUntil(body.until, now) } : {}) });
     const context = await readPlanningContext(getConnection());
     const removal = pruneRemoval(indexHost(context.snapshot), body.scope, filters);
     const plan = planFromRemoval(context, removal, { kind: "prune", scope: body.scope, targets: [], stopRunning: false });

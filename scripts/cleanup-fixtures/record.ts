@@ -11,8 +11,8 @@ import { indexHost } from "@/lib/cleanup/targets";
 import { sandboxPaths, startSandbox, stopSandbox } from "@/scripts/sandbox/daemon";
 import { unpinAll } from "@/scripts/sandbox/pinned-files";
 import { createRandom, seedRandomHost, seedScenarios } from "@/scripts/sandbox/seed";
-import type { CleanupFixture, RecordedAnswer, RecordedState } from "./fixture";
-import { FIXTURE_DIR } from "./fixture";
+import type { CleanupFixture, RecordedAnswer, RecordedState } from "@/lib/cleanup/__fixtures__/fixture";
+import { FIXTURE_DIR } from "@/lib/cleanup/__fixtures__/fixture";
 import { addCleanupCases } from "./extra-cases";
 import { attemptContainerRemoval, attemptImageRemoval, namesToTry, oddNames, readLayerUsage, stopNow } from "./daemon-probe";
 import type { NamedTarget } from "./daemon-probe";
@@ -22,8 +22,9 @@ import type { NamedTarget } from "./daemon-probe";
  *   scenarios-walk.json.gz  the seeded scenarios (plus a few extra cases), walked through scripted removals
  *   random-walk-7.json.gz   a random host (seed 7), walked through removals picked by a seeded PRNG
  * In every state, every refusal the daemon gives is recorded (they change nothing); the removal that
- * goes through leads to the next state. Run:
- *   npx tsx --conditions=react-server lib/cleanup/__fixtures__/record.ts
+ * goes through leads to the next state. Test tooling, not product code: it forces removals (as the seed
+ * documents did) to record what the daemon answers then. Run:
+ *   npm run fixtures:record -- --cleanup
  */
 
 const NEUTRAL_HOST = "unix:///var/run/docker.sock";
@@ -218,7 +219,8 @@ function write(file: string, fixture: CleanupFixture, dockerHost: string): void 
   log(`record: wrote ${file} (${fixture.states.length} states, ${fixture.states.reduce((n, s) => n + s.answers.length, 0)} answers)`);
 }
 
-async function main(): Promise<void> {
+/** Records both cleanup fixtures in a sandbox of its own (started and stopped here). */
+export async function recordCleanupFixtures(): Promise<void> {
   const paths = sandboxPaths(process.env.DOCKGRAPH_SANDBOX_DIR ?? ".sandbox-cleanup-fixtures");
   const sandbox = await startSandbox({ dir: paths.dir, log });
   try {
@@ -229,11 +231,3 @@ async function main(): Promise<void> {
     if (!sandbox.reused) await stopSandbox({ dir: paths.dir, clean: true, log });
   }
 }
-
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.stack : error);
-    process.exit(1);
-  },
-);

@@ -1,0 +1,72 @@
+import { promises as fs } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { AUDIT_FILE, AuditLog, type AuditEntry } from "@/lib/audit/audit-log";
+import { parseConfig } from "@/lib/config";
+
+const folders: string[] = [];
+
+async function tempFolder(): Promise<string> {
+  const folder = await fs.mkdtemp(path.join(os.tmpdir(), "dockgraph-audit-"));
+  folders.push(folder);
+  return folder;
+}
+
+afterAll(async () => {
+  await Promise.all(folders.map((folder) => fs.rm(folder, { recursive: true })));
+});
+
+function entry(step: number, outcome: AuditEntry["outcome"] = "done"): AuditEntry {
+  return {
+    time: new Date(Date.UTC(2026, 10, 24, 10, 0, step)).toISOString(),
+    planId: "00000000-0000-4000-8000-000000000003",
+    step,
+    action: "remove-container",
+    node: `container:${String(step).padStart(64, "0")}`,
+    subject: `c${step}`,
+    outcome,
+    bytes: step * 10,
+    message: `Removed container c${step}.`,
+  };
+}
+
+describe("AuditLog", () => {
+  it("appends one JSON line per step in the configured folder, creating it", async () => {
+    const dataDir = path.join(await tempFolder(), "nested", "data");
+    const log = new AuditLog(parseConfig({ DOCKGRAPH_DATA_DIR: dataDir }).dataDir);
+    await log.append(entry(1));
+    await log.append(entry(2, "failed"));
+    expect(log.file).toBe(path.join(dataDir, AUDIT_FILE));
+    const lines = (await fs.readFile(path.join(dataDir, AUDIT_FILE), "utf8")).split("\n");
+    expect(lines).toEqual([JSON.stringify(entry(1)), JSON.stringify(entry(2, "failed")), ""]);
+  });
+
+  it("reads the newest entries first, up to the limit", async () => {
+    const log = new AuditLog(await tempFolder());
+    for (const step of [1, 2, 3, 4]) await log.append(entry(step));
+    expect((await log.recent(10)).map((read) => read.step)).toEqual([4, 3, 2, 1]);
+    expect(await log.recent(2)).toEqual([entry(4), entry(3)]);
+  });
+
+  it("skips malformed lines and keeps the rest", async () => {
+    const dataDir = await tempFolder();
+    const log = new AuditLog(dataDir);
+    await log.append(entry(1));
+    const junk = ['{"time":"2026-11-24T10:00:0', "42", '{"step":"two"}', JSON.stringify({ ...entry(9), outcome: "exploded" }), "", "   "];
+    await fs.appendFile(log.file, `${junk.join("\n")}\n`);
+    await log.append(entry(2));
+    expect((await log.recent(100)).map((read) => read.step)).toEqual([2, 1]);
+  });
+
+  it("is empty before the first step ran", async () => {
+    expect(await new AuditLog(path.join(await tempFolder(), "never-written")).recent(5)).toEqual([]);
+  });
+
+  it("keeps every line whole when steps finish side by side", async () => {
+    const log = new AuditLog(await tempFolder());
+    await Promise.all(Array.from({ length: 50 }, (_, index) => log.append(entry(index + 1))));
+    const read = await log.recent(1000);
+    expect(read.map((one) => one.step).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, index) => index + 1));
+  });
+});
