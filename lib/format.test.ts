@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { plural } from "@/lib/format";
+import { formatBytes, plural } from "@/lib/format";
 
 describe("plural", () => {
   it("uses the singular for exactly one", () => {
@@ -11,5 +11,21 @@ describe("plural", () => {
     expect(plural(4, "step")).toBe("4 steps");
     expect(plural(2, "child image", "child images")).toBe("2 child images");
     expect(plural(3, "was", "were")).toBe("3 were");
+  });
+});
+
+describe("formatBytes", () => {
+  it("prints decimal units as the Docker CLI does", () => {
+    expect(formatBytes(0)).toBe("0 B");
+    expect(formatBytes(999)).toBe("999 B");
+    expect(formatBytes(524_288)).toBe("524 kB");
+    expect(formatBytes(1_800_000)).toBe("1.80 MB");
+    expect(formatBytes(12_345_678)).toBe("12.3 MB");
+    expect(formatBytes(3_000_000_000_000_000)).toBe("3000 TB");
+  });
+
+  it("says it does not know rather than print a wrong size", () => {
+    expect(formatBytes(-1)).toBe("?");
+    expect(formatBytes(Number.NaN)).toBe("?");
   });
 });

@@ -87,7 +87,27 @@ describe("planForTargets", () => {
     const writable = plan.warnings.find((warning) => warning.kind === "writable-data");
     expect(writable).toMatchObject({ node: `container:${containerId("quirky_noether")}` });
     expect(writable?.bytes).toBeGreaterThan(0);
-    expect(plan.warnings.find((warning) => warning.kind === "anonymous-volumes")?.message).toMatch(/kept/);
+    // In the CLI's units, not a raw byte count.
+    expect(writable?.message).toMatch(/holds \d+(\.\d+)? (B|kB|MB) of its own data/);
+    expect(plan.warnings.find((warning) => warning.kind === "anonymous-volumes")?.message).toMatch(/1 anonymous volume \(.*\): they are kept/);
+  });
+
+  it("says why each container goes: for its image, because it was chosen, or by the prune", () => {
+    const forImage = planForTargets(context(), ["hello-world:latest"], { stopRunning: false });
+    expect(forImage.steps[0]?.reason).toMatch(/uses hello-world:latest, which goes too/);
+
+    const chosen = planForTargets(context(), ["quirky_noether"], { stopRunning: false });
+    expect(chosen.steps.map((step) => step.action)).toEqual(["remove-container"]);
+    expect(chosen.steps[0]?.reason).toMatch(/^You chose it\. Its image .* stays\.$/);
+
+    const pruned = planFromRemoval(context(), pruneRemoval(indexHost(snapshot), "stopped-containers", { labels: [] }), {
+      kind: "prune",
+      scope: "stopped-containers",
+      targets: [],
+      stopRunning: false,
+    });
+    for (const step of pruned.steps) expect(step.reason, step.subject).not.toMatch(/which goes too/);
+    expect(pruned.steps.find((step) => step.subject === "eager_turing")?.reason).toMatch(/created but never started: docker container prune removes it/);
   });
 
   it("refuses bad targets the way the blockers API does", () => {

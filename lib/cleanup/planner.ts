@@ -7,6 +7,7 @@ import { reclaimableFor } from "@/lib/cleanup/reclaimable";
 import { shellComment, shellQuote } from "@/lib/cleanup/shell-script";
 import type { HostIndex, NormalizedReference } from "@/lib/cleanup/targets";
 import { indexHost, normalizeReference, resolveTarget } from "@/lib/cleanup/targets";
+import { formatBytes, plural } from "@/lib/format";
 
 /*
  * The planner: from what the user chose to an ordered list of steps the daemon accepts without force —
@@ -127,6 +128,14 @@ export function removalForTargets(index: HostIndex, targets: readonly string[], 
   return removal;
 }
 
+/** Why a container is removed, in the user's terms: for its image, because it was chosen, or by the prune. */
+function removeContainerReason(container: ContainerRecord, image: ImageRecord | undefined, goingImages: ReadonlySet<string>, kind: "targets" | "prune"): string {
+  if (image === undefined) return "Its image is already gone (removed with force); nothing else depends on it.";
+  if (goingImages.has(image.id)) return `It uses ${imageLabel(image)}, which goes too: containers go before their images.`;
+  if (kind === "prune") return `It is ${container.state === "created" ? "created but never started" : container.state}: docker container prune removes it. Its image ${imageLabel(image)} stays.`;
+  return `You chose it. Its image ${imageLabel(image)} stays.`;
+}
+
 /** Puts a removal in the daemon's order and prices it: the plan. */
 export function planFromRemoval(
   context: PlanningContext,
@@ -174,9 +183,7 @@ export function planFromRemoval(
       action: "remove-container",
       node: containerNodeId(container.id),
       subject: container.name,
-      reason: image
-        ? `It uses ${imageLabel(image)}, which goes too: containers go before their images.`
-        : "You chose it (its image is already gone).",
+      reason: removeContainerReason(container, image, goingImages, meta.kind),
       bytes: sizes?.get(container.id) ?? 0,
       // By full ID: a name can be reused and a short ID become ambiguous before the script runs.
       command: `docker rm ${container.id}${shellComment(container.name)}`,
@@ -275,7 +282,12 @@ function warningsFor(
     }
     const size = sizes?.get(container.id);
     if (size !== undefined && size > 0) {
-      warnings.push({ kind: "writable-data", node, bytes: size, message: `${container.name} holds ${size} bytes of its own data (files written in the container): they are deleted with it.` });
+      warnings.push({
+        kind: "writable-data",
+        node,
+        bytes: size,
+        message: `${container.name} holds ${formatBytes(size)} of its own data (files written in the container): they are deleted with it.`,
+      });
     }
     const volumes = container.mounts.filter((mount) => mount.type === "volume" && mount.name !== null);
     const anonymous = volumes.filter((mount) => ANONYMOUS_VOLUME.test(mount.name ?? ""));
@@ -284,11 +296,11 @@ function warningsFor(
       warnings.push({
         kind: "anonymous-volumes",
         node,
-        message: `${container.name} has ${anonymous.length} anonymous volume(s) (${anonymous.map((mount) => mount.destination).join(", ")}): they are kept and left behind; remove them later with docker volume rm if unneeded.`,
+        message: `${container.name} has ${plural(anonymous.length, "anonymous volume")} (${anonymous.map((mount) => mount.destination).join(", ")}): they are kept and left behind; remove them later with docker volume rm if unneeded.`,
       });
     }
     if (named.length > 0) {
-      warnings.push({ kind: "named-volumes", node, message: `Named volume(s) ${named.map((mount) => mount.name).join(", ")} of ${container.name} are never removed.` });
+      warnings.push({ kind: "named-volumes", node, message: `${named.length === 1 ? "Named volume" : "Named volumes"} ${named.map((mount) => mount.name).join(", ")} of ${container.name} ${named.length === 1 ? "is" : "are"} never removed.` });
     }
   }
   for (const image of images) {
