@@ -106,7 +106,7 @@ test("a prune preview narrowed by a label filter lists what the CLI's filter sel
 
   await page.getByRole("button", { name: "Stopped containers" }).click();
   const dialog = page.getByTestId("plan-dialog");
-  await dialog.getByTestId("prune-label").fill(project);
+  await dialog.getByTestId("prune-filter").fill(`label=${project}`);
   await dialog.getByRole("button", { name: "Apply filters" }).click();
   const steps = dialog.locator('[data-step-action="remove-container"]');
   await expect(steps).toHaveCount(expected.length);
@@ -115,7 +115,7 @@ test("a prune preview narrowed by a label filter lists what the CLI's filter sel
     await expect(steps.filter({ hasText: name })).toHaveCount(1);
   }
 
-  await dialog.getByTestId("prune-until").fill("not a time");
+  await dialog.getByTestId("prune-filter").fill(`label=${project} until=not-a-time`);
   await dialog.getByRole("button", { name: "Apply filters" }).click();
   await expect(dialog.getByTestId("plan-error")).toContainText("until");
   await expect(dialog.getByTestId("run-plan")).toHaveCount(0);

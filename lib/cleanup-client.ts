@@ -16,10 +16,9 @@ async function apiErrorOf(response: Response): Promise<ApiError> {
   return new ApiError(response.status, error ?? { code: "http_error", message: `The server answered ${response.status}.` });
 }
 
-/** The CLI's prune filters: `until` (a duration like 24h, or a timestamp) and one `label` filter (key, key=value, key!=value). */
+/** The CLI's prune filters, as `--filter` takes them: "until=24h", "label=env=dev", "label!=keep". */
 export interface PruneFilters {
-  until?: string;
-  label?: string;
+  filter?: string[];
 }
 
 export type RunEvent = ({ type: "step" } & StepResult) | { type: "summary"; results: StepResult[]; summary: RunSummary } | { type: "error"; error: { code: string; message: string } };

@@ -204,7 +204,7 @@ export function PlanDialog({ request, token, onClose }: PlanDialogProps) {
                 <p className="mt-3 font-medium" role="status" data-testid="run-summary" data-outcome={phase.summary.outcome}>
                   {phase.summary.outcome === "completed"
                     ? `Done: ${plural(phase.summary.done, "step")}, ${formatBytes(phase.summary.freedBytes)} freed.`
-                    : `Stopped: ${plural(phase.summary.done, "step")} done, ${phase.summary.failed} failed; the rest was left untouched.`}
+                    : `Stopped${phase.summary.stoppedAt ? ` at step ${phase.summary.stoppedAt.step} (${ACTION_LABELS[phase.summary.stoppedAt.action]} ${phase.summary.stoppedAt.subject})` : ""}: ${plural(phase.summary.done, "step")} done, the rest left untouched.`}
                 </p>
               ) : null}
             </>
@@ -248,27 +248,31 @@ export function PlanDialog({ request, token, onClose }: PlanDialogProps) {
   );
 }
 
-/** The CLI's prune filters, applied by re-planning: what the preview lists is what will go. */
+/** The CLI's prune filters (`--filter` values), applied by re-planning: what the preview lists is what will go. */
 function PruneFilterForm({ applied, disabled, onApply }: { applied: PruneFilters; disabled: boolean; onApply: (filters: PruneFilters) => void }) {
-  const [until, setUntil] = useState(applied.until ?? "");
-  const [label, setLabel] = useState(applied.label ?? "");
-  const inputClass = "w-40 rounded border border-slate-300 bg-white px-2 py-0.5 text-xs dark:border-slate-700 dark:bg-slate-950";
+  const [text, setText] = useState((applied.filter ?? []).join(" "));
   return (
     <form
-      className="mb-3 flex flex-wrap items-end gap-3 text-xs"
+      className="mb-3 flex flex-wrap items-end gap-2 text-xs"
       aria-label="Prune filters"
       onSubmit={(event) => {
         event.preventDefault();
-        onApply({ ...(until.trim() ? { until: until.trim() } : {}), ...(label.trim() ? { label: label.trim() } : {}) });
+        const filter = text.split(/\s+/).filter(Boolean);
+        onApply(filter.length > 0 ? { filter } : {});
       }}
     >
-      <label className="flex flex-col gap-0.5">
-        <span className="text-slate-500">Created before (until)</span>
-        <input value={until} onChange={(event) => setUntil(event.target.value)} placeholder="24h, 2026-01-31" className={inputClass} disabled={disabled} data-testid="prune-until" />
-      </label>
-      <label className="flex flex-col gap-0.5">
-        <span className="text-slate-500">Label filter</span>
-        <input value={label} onChange={(event) => setLabel(event.target.value)} placeholder="env=dev or !keep" className={inputClass} disabled={disabled} data-testid="prune-label" />
+      <label className="flex min-w-0 flex-1 flex-col gap-0.5">
+        <span className="text-slate-500">
+          Filters, as <code>--filter</code> takes them (space-separated)
+        </span>
+        <input
+          value={text}
+          onChange={(event) => setText(event.target.value)}
+          placeholder="until=24h label=env=dev label!=keep"
+          className="rounded border border-slate-300 bg-white px-2 py-0.5 font-mono text-xs dark:border-slate-700 dark:bg-slate-950"
+          disabled={disabled}
+          data-testid="prune-filter"
+        />
       </label>
       <button type="submit" disabled={disabled} className="rounded-md border border-slate-300 px-2 py-0.5 disabled:opacity-50 dark:border-slate-700">
         Apply filters
