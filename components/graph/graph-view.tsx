@@ -3,7 +3,18 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { NodeId } from "@/lib/graph/types";
 import type { GraphLayout } from "@/components/graph/layout";
-import { createGraphRenderer, type GraphRenderer, type GraphViewState } from "@/components/graph/graph-renderer";
+import { createCanvasRenderer } from "@/components/graph/canvas-renderer";
+import type { GraphRenderer, GraphViewState, RendererKind } from "@/components/graph/renderer";
+import { createSvgRenderer } from "@/components/graph/svg-renderer";
+import "@/components/graph/graph-theme.css";
+
+/**
+ * Above this many drawn nodes the canvas renderer takes over. Measured with `npm run bench` (bench/graph-render.ts,
+ * 1280×800): SVG keeps 60 frames a second while panning and zooming at ~140 nodes, but its zoom frames reach a
+ * p95 of ~50 ms at ~280 nodes, ~83 ms at ~930 and ~130 ms at ~1,900 (and seconds per frame at 10,000), while the
+ * canvas stays at 16.7–16.8 ms up to 10,000 and draws first sooner at every size.
+ */
+export const CANVAS_THRESHOLD = 250;
 
 interface GraphViewProps {
   layout: GraphLayout;
@@ -16,27 +27,44 @@ interface GraphViewProps {
   focusRequest: number;
 }
 
-/** The thin React shell around the d3 renderer: one effect creates it, another feeds it. */
+/** `?renderer=svg` or `?renderer=canvas` forces one (benchmarks, tests, a user curious about the other). */
+function forcedRenderer(): RendererKind | null {
+  if (typeof window === "undefined") return null;
+  const asked = new URLSearchParams(window.location.search).get("renderer");
+  return asked === "svg" || asked === "canvas" ? asked : null;
+}
+
+/** The thin React shell around the d3 renderers: one effect creates the renderer, another feeds it. */
 export function GraphView({ layout, selectedId, highlighted, matching, onSelect, fitRequest, focusRequest }: GraphViewProps) {
   const svgRef = useRef<SVGSVGElement>(null);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
   const rendererRef = useRef<GraphRenderer | null>(null);
   const onSelectRef = useRef(onSelect);
+  const [forced] = useState(forcedRenderer);
+  const kind: RendererKind = forced ?? (layout.nodes.length > CANVAS_THRESHOLD ? "canvas" : "svg");
 
   useEffect(() => {
     onSelectRef.current = onSelect;
   }, [onSelect]);
 
+  const state: GraphViewState = useMemo(() => ({ selectedId, highlighted, matching }), [selectedId, highlighted, matching]);
+  const latest = useRef({ layout, state });
   useEffect(() => {
-    if (!svgRef.current) return;
-    const renderer = createGraphRenderer(svgRef.current, { onSelect: (id) => onSelectRef.current(id) });
+    latest.current = { layout, state };
+  }, [layout, state]);
+
+  useEffect(() => {
+    const options = { onSelect: (id: NodeId | null) => onSelectRef.current(id) };
+    const renderer =
+      kind === "canvas" ? (canvasRef.current ? createCanvasRenderer(canvasRef.current, options) : null) : svgRef.current ? createSvgRenderer(svgRef.current, options) : null;
+    if (!renderer) return;
     rendererRef.current = renderer;
+    renderer.update(latest.current.layout, latest.current.state);
     return () => {
       renderer.destroy();
       rendererRef.current = null;
     };
-  }, []);
-
-  const state: GraphViewState = useMemo(() => ({ selectedId, highlighted, matching }), [selectedId, highlighted, matching]);
+  }, [kind]);
 
   const [drawn, setDrawn] = useState(false);
   const firstDraw = useRef<"waiting" | "pending" | "done">("waiting");
@@ -71,8 +99,12 @@ export function GraphView({ layout, selectedId, highlighted, matching, onSelect,
   }, [focusRequest]);
 
   return (
-    <div className="h-full w-full" data-testid="graph" data-renderer="svg" data-drawn={drawn ? "true" : undefined}>
-      <svg ref={svgRef} className="h-full w-full touch-none select-none" aria-label="Dependency graph of images and containers" role="group" />
+    <div className="h-full w-full" data-testid="graph" data-renderer={kind} data-drawn={drawn ? "true" : undefined}>
+      {kind === "svg" ? (
+        <svg ref={svgRef} className="h-full w-full touch-none select-none" aria-label="Dependency graph of images and containers" role="group" />
+      ) : (
+        <canvas ref={canvasRef} className="graph-bitmap block h-full w-full touch-none select-none" role="img" aria-label="Dependency graph of images and containers" />
+      )}
     </div>
   );
 }
