@@ -48,18 +48,15 @@ export function GraphView({ layout, selectedId, highlighted, matching, onSelect,
   }, [onSelect]);
 
   const state: GraphViewState = useMemo(() => ({ selectedId, highlighted, matching }), [selectedId, highlighted, matching]);
-  const latest = useRef({ layout, state });
-  useEffect(() => {
-    latest.current = { layout, state };
-  }, [layout, state]);
 
+  // Declared before the effect that feeds it: React runs effects in order, so a new renderer gets the current
+  // layout in the same commit (a switch of renderer always comes with a new layout).
   useEffect(() => {
     const options = { onSelect: (id: NodeId | null) => onSelectRef.current(id) };
     const renderer =
       kind === "canvas" ? (canvasRef.current ? createCanvasRenderer(canvasRef.current, options) : null) : svgRef.current ? createSvgRenderer(svgRef.current, options) : null;
     if (!renderer) return;
     rendererRef.current = renderer;
-    renderer.update(latest.current.layout, latest.current.state);
     return () => {
       renderer.destroy();
       rendererRef.current = null;
