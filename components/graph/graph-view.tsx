@@ -10,11 +10,12 @@ import "@/components/graph/graph-theme.css";
 
 /**
  * Above this many drawn nodes the canvas renderer takes over. Measured with `npm run bench` (bench/graph-render.ts,
- * 1280×800): SVG keeps 60 frames a second while panning and zooming at ~140 nodes, but its zoom frames reach a
- * p95 of ~50 ms at ~280 nodes, ~83 ms at ~930 and ~130 ms at ~1,900 (and seconds per frame at 10,000), while the
- * canvas stays at 16.7–16.8 ms up to 10,000 and draws first sooner at every size.
+ * 1280×800, rAF frame times while panning and zooming): on an idle machine SVG keeps a p95 of 16.7 ms up to ~550
+ * nodes, drops frames from ~740 (zoom p95 33 ms), 1,400 (50 ms), 1,900 (133 ms) and is unusable at 9,300 (480+ ms);
+ * with other builds running it dropped frames from ~280–460. The canvas stays at 16.7 ms up to 9,300 nodes and
+ * draws first sooner at every size. 400 keeps SVG (DOM-testable, an element per node) for hosts of a few hundred.
  */
-export const CANVAS_THRESHOLD = 250;
+export const CANVAS_THRESHOLD = 400;
 
 interface GraphViewProps {
   layout: GraphLayout;
