@@ -158,6 +158,18 @@ describe("layoutGraph", () => {
     expect(movedOutside(first, afterLeaf, new Set([family]))).toEqual([]);
   });
 
+  it("packs afresh when many families change shape at once, instead of scattering them", () => {
+    const small = visibleGraph(generatedHost(300, 13), FOLDED);
+    const first = layoutGraph(small);
+    let grown = small;
+    for (const [familyIndex, family] of first.families.entries()) {
+      const root = small.nodes.find((node): node is ImageNode => node.kind === "image" && node.id === family.root);
+      if (!root) continue;
+      for (let index = 0; index < 40; index += 1) grown = withContainer(grown, root, `${familyIndex}x${index}`.padStart(64, "a"));
+    }
+    expect(layoutGraph(grown, first)).toEqual(layoutGraph(grown));
+  });
+
   it("lays out 10,000 nodes", () => {
     const big = visibleGraph(generatedHost(10_000, 11), FOLDED);
     const layout = layoutGraph(big);

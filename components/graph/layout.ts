@@ -8,7 +8,8 @@ import type { ContainerNode, GraphEdge, GraphNode, GraphPayload, ImageNode, Node
  *
  * Stability: given the previous layout, every family that still fits where it was stays exactly there; only
  * new families, and families that grew into a neighbour, are placed again, below everything else. So adding or
- * removing a container or an image never moves another family. A fresh layout (a reload) packs tightly again.
+ * removing a container or an image never moves another family. A fresh layout (a reload, or a view change that
+ * reshapes many families at once) packs tightly again.
  */
 
 export const IMAGE_WIDTH = 168;
@@ -29,6 +30,9 @@ const SIBLING_GAP = 28;
 const LEVEL_GAP = 56;
 const FAMILY_GAP = 48;
 const SHELF_GAP = 56;
+/** More families than this (and than this share of all) unable to keep their place: lay everything out afresh. */
+const MAX_DISPLACED_FAMILIES = 3;
+const MAX_DISPLACED_SHARE = 0.25;
 /** Width / height of the dashboard's graph area at 1280×800 (and about that on larger screens). */
 const TARGET_ASPECT = 1.45;
 
@@ -281,6 +285,13 @@ export function layoutGraph(graph: Pick<GraphPayload, "nodes" | "edges">, previo
     } else {
       toPack.push(root);
     }
+  }
+  // When many families changed shape at once (build steps shown or folded), moving each to the bottom would
+  // scatter the graph: pack everything afresh instead.
+  const displaced = toPack.filter((family) => previousBoxes.has(family.image.id)).length;
+  if (displaced > Math.max(MAX_DISPLACED_FAMILIES, roots.length * MAX_DISPLACED_SHARE)) {
+    kept.length = 0;
+    toPack.splice(0, toPack.length, ...roots);
   }
   toPack.sort((a, b) => compareNodes(a.image, b.image));
   const keptBottom = kept.reduce((bottom, box) => Math.max(bottom, box.y + box.height + SHELF_GAP), 0);
