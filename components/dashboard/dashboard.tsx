@@ -7,7 +7,7 @@ import { api } from "@/lib/api-client";
 import type { NodeId } from "@/lib/graph/types";
 import { queryKeys } from "@/lib/query-keys";
 import { GraphView } from "@/components/graph/graph-view";
-import { layoutGraph } from "@/components/graph/layout";
+import { useStableLayout } from "@/components/graph/use-stable-layout";
 import { Legend } from "@/components/graph/legend";
 import { DaemonStatus, DaemonUnreachable, StaleGraphNotice } from "@/components/dashboard/daemon-status";
 import { NodeDetails } from "@/components/dashboard/node-details";
@@ -58,7 +58,7 @@ function DashboardScreen({ token, readOnly }: DashboardProps) {
     () => (graph.data ? visibleGraph(graph.data, { showBuildSteps, collapsedProjects }) : null),
     [graph.data, showBuildSteps, collapsedProjects],
   );
-  const layout = useMemo(() => (shownGraph ? layoutGraph(shownGraph) : null), [shownGraph]);
+  const layout = useStableLayout(shownGraph);
   const projects = useMemo(() => {
     const counts = new Map<string, number>();
     for (const node of graph.data?.nodes ?? []) {

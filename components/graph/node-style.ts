@@ -23,6 +23,35 @@ export const STATE_LABELS: Record<ContainerState, string> = {
   dead: "dead",
 };
 
+/** A glyph beside each container's name, so that states differ by shape as well as by colour. */
+export const STATE_GLYPHS: Record<ContainerState, string> = {
+  running: "▶",
+  restarting: "↻",
+  paused: "⏸",
+  created: "○",
+  exited: "■",
+  removing: "…",
+  dead: "✕",
+};
+
+/** What the data-state attribute and the legend call an image: tagged, dangling, build step or missing. */
+export function imageCondition(node: GraphNode): "tagged" | "dangling" | "intermediate" | "missing" | null {
+  if (node.kind !== "image") return null;
+  if (node.missing) return "missing";
+  if (node.intermediate) return "intermediate";
+  return node.dangling ? "dangling" : "tagged";
+}
+
+/** Nothing depends on it: no container (in any state) and no child image, as the "unused" filter says. */
+export function isUnusedImage(node: GraphNode): boolean {
+  return node.kind === "image" && !node.missing && !node.intermediate && node.containerCount === 0 && node.childCount === 0;
+}
+
+/** Tagged without a registry digest: built or committed here, so removing it loses it for good. */
+export function isUnpullableImage(node: GraphNode): boolean {
+  return node.kind === "image" && !node.missing && node.localOnly;
+}
+
 /** The short label a node is drawn with. */
 export function nodeLabel(node: GraphNode): string {
   if (node.kind === "container") return node.name;
@@ -43,7 +72,8 @@ export function nodeDescription(node: GraphNode): string {
   if (node.kind === "container") return `Container ${node.name}, ${STATE_LABELS[node.state]}, image ${node.image}`;
   if (node.missing) return `Missing image ${node.shortId}, still used by ${node.containerCount} container(s)`;
   const name = node.tags.length > 0 ? node.tags.join(", ") : node.intermediate ? "build-step image <none>" : "dangling image <none>";
-  return `Image ${name} (${node.shortId}), ${node.containerCount} container(s), ${node.childCount} child image(s)`;
+  const notes = [isUnusedImage(node) ? ", unused" : "", isUnpullableImage(node) ? ", no registry digest (cannot be pulled back)" : ""].join("");
+  return `Image ${name} (${node.shortId}), ${node.containerCount} container(s), ${node.childCount} child image(s)${notes}`;
 }
 
 const UNITS = ["B", "kB", "MB", "GB", "TB"];

@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import type { HostSnapshot } from "@/lib/docker/types";
 import { buildGraph } from "@/lib/graph/build";
 import type { NodeId } from "@/lib/graph/types";
-import { layoutGraph } from "@/components/graph/layout";
 import { NO_FILTERS, passesFilters, visibleGraph } from "@/components/graph/visible-graph";
 import seeded from "@/lib/graph/__fixtures__/seeded-host.json";
 
@@ -49,30 +48,5 @@ describe("passesFilters", () => {
     );
     const unused = graph.nodes.filter((node) => passesFilters(node, { ...NO_FILTERS, unusedOnly: true }));
     for (const node of unused) expect(node.kind === "image" && !node.missing && node.containerCount === 0).toBe(true);
-  });
-});
-
-describe("layout stability", () => {
-  it("gives the same positions for the same host, and a new container moves no other family", () => {
-    const view = { showBuildSteps: false, collapsedProjects: new Set<string>() };
-    const first = layoutGraph(visibleGraph(graph, view));
-    expect(layoutGraph(visibleGraph(buildGraph(seeded.snapshot as HostSnapshot), view))).toEqual(first);
-
-    const snapshot = seeded.snapshot as HostSnapshot;
-    const hello = snapshot.images.find((image) => image.repoTags.includes("hello-world:latest"));
-    const template = snapshot.containers[0];
-    if (!hello || !template) throw new Error("fixture lacks hello-world");
-    const grown = buildGraph({
-      ...snapshot,
-      containers: [...snapshot.containers, { ...template, id: "f".repeat(64), name: "newcomer", imageId: hello.id, created: 2_000_000_000 }],
-    });
-    const second = layoutGraph(visibleGraph(grown, view));
-    const before = new Map(first.nodes.map((node) => [node.id, node]));
-    const moved = second.nodes.filter((node) => {
-      const old = before.get(node.id);
-      return old !== undefined && (old.x !== node.x || old.y !== node.y);
-    });
-    // The newcomer takes a free place in its image's grid: nothing else moves.
-    expect(moved.map((node) => node.id)).toEqual([]);
   });
 });

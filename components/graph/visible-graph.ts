@@ -20,7 +20,8 @@ export function isBuildStep(node: GraphNode): boolean {
 export function visibleGraph(graph: Pick<GraphPayload, "nodes" | "edges">, options: ViewOptions): Pick<GraphPayload, "nodes" | "edges"> {
   const hidden = new Set<NodeId>();
   for (const node of graph.nodes) {
-    if (!options.showBuildSteps && isBuildStep(node)) hidden.add(node.id);
+    // A build step that a container runs on is shown all the same: its containers need it.
+    if (!options.showBuildSteps && isBuildStep(node) && node.kind === "image" && node.containerCount === 0) hidden.add(node.id);
     if (node.kind === "container" && node.composeProject !== undefined && options.collapsedProjects.has(node.composeProject)) hidden.add(node.id);
   }
   if (hidden.size === 0) return graph;

@@ -1,0 +1,258 @@
+/**
+ * Benchmark: drawing generated hosts of 500, 2,000 and 10,000 nodes in headless Chromium at 1280×800.
+ *
+ * Runs the production build (`next build` first when stale) with `next start` on a free port, a throwaway token
+ * and no daemon: the page's /api/graph and /api/health are answered by Playwright with a generated host
+ * (bench/generated-host.ts) and the live-events channel is a stub that says "connected" and stays quiet, so
+ * nothing refetches during a measurement. For each renderer and size it measures
+ *   first draw  ms from navigation start to the "graph-drawn" performance mark (set by the graph view on the
+ *               second animation frame after its first non-empty update: the frame with the graph was produced);
+ *   pan, zoom   requestAnimationFrame deltas inside the page while the mouse drags the graph and while the
+ *               wheel zooms in and out over it: median and p95 ms (16.7 ms is 60 frames a second);
+ *   layout      visibleGraph + layoutGraph of the same payload in Node (the same pure code the page runs), ms.
+ * Prints a table and writes test-results/bench/graph-render.json.
+ *
+ *   npx tsx bench/graph-render.ts [--sizes 500,2000] [--renderers svg,canvas]
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { chromium, type Browser, type Page } from "@playwright/test";
+import { generatedHost } from "@/bench/generated-host";
+import { layoutGraph } from "@/components/graph/layout";
+import { visibleGraph } from "@/components/graph/visible-graph";
+import type { GraphPayload } from "@/lib/graph/types";
+import { buildIfNeeded, nextBin } from "@/scripts/app-build";
+import { repoRoot } from "@/scripts/sandbox/paths";
+
+const VIEWPORT = { width: 1280, height: 800 };
+const SEED = 42;
+
+function option(name: string, fallback: string): string {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? (process.argv[index + 1] ?? fallback) : fallback;
+}
+
+const SIZES = option("sizes", "500,2000,10000").split(",").map(Number);
+const RENDERERS = option("renderers", "svg,canvas").split(",");
+
+/* In-page helpers, as strings: functions handed to page.evaluate would carry tsx's __name helper into the page. */
+const STUBS = `
+  window.EventSource = class {
+    constructor(url) { this.url = url; this.readyState = 1; this.listeners = {}; setTimeout(() => this.emit("connected"), 0); }
+    addEventListener(type, listener) { (this.listeners[type] ??= []).push(listener); }
+    removeEventListener(type, listener) { this.listeners[type] = (this.listeners[type] ?? []).filter((l) => l !== listener); }
+    emit(type) { for (const listener of this.listeners[type] ?? []) listener(new MessageEvent(type, { data: "{}" })); }
+    close() { this.readyState = 2; }
+  };
+  window.__frames = null;
+  window.__startFrames = () => {
+    window.__frames = [];
+    let last = null;
+    const tick = (time) => {
+      if (window.__frames === null) return;
+      if (last !== null) window.__frames.push(time - last);
+      last = time;
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  };
+  window.__stopFrames = () => { const frames = window.__frames ?? []; window.__frames = null; return frames; };
+`;
+
+interface FrameStats {
+  frames: number;
+  medianMs: number;
+  p95Ms: number;
+  maxMs: number;
+}
+
+interface Measurement {
+  renderer: string;
+  nodes: number;
+  drawnNodes: number;
+  rendererUsed: string;
+  layoutMs: number;
+  firstDrawMs: number;
+  pan: FrameStats;
+  zoom: FrameStats;
+}
+
+function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+}
+
+function frameStats(deltas: number[]): FrameStats {
+  const sorted = [...deltas].sort((a, b) => a - b);
+  return { frames: sorted.length, medianMs: quantile(sorted, 0.5), p95Ms: quantile(sorted, 0.95), maxMs: sorted.at(-1) ?? 0 };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no free port"))));
+    });
+  });
+}
+
+async function startServer(root: string): Promise<{ baseUrl: string; server: ChildProcess }> {
+  const port = await freePort();
+  const server = spawn(process.execPath, [nextBin(root), "start", "-H", "127.0.0.1", "-p", String(port)], {
+    cwd: root,
+    stdio: "ignore",
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DOCKGRAPH_TOKEN: randomBytes(24).toString("hex"),
+      // Never reached: the page's daemon data comes from the generated host.
+      DOCKER_HOST: "unix:///nonexistent/dockgraph-bench/docker.sock",
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`next start exited with ${server.exitCode}`);
+    try {
+      await fetch(`${baseUrl}/api/health`);
+      return { baseUrl, server };
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  server.kill("SIGTERM");
+  throw new Error(`${baseUrl} did not answer within 60 s`);
+}
+
+function layoutMs(host: GraphPayload): number {
+  const view = { showBuildSteps: false, collapsedProjects: new Set<string>() };
+  layoutGraph(visibleGraph(host, view));
+  const runs: number[] = [];
+  for (let run = 0; run < 5; run += 1) {
+    const started = performance.now();
+    layoutGraph(visibleGraph(host, view));
+    runs.push(performance.now() - started);
+  }
+  return quantile(runs.sort((a, b) => a - b), 0.5);
+}
+
+async function measure(browser: Browser, baseUrl: string, host: GraphPayload, renderer: string): Promise<Omit<Measurement, "layoutMs">> {
+  const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
+  const page: Page = await context.newPage();
+  try {
+    await page.addInitScript({ content: STUBS });
+    const body = JSON.stringify(host);
+    await page.route("**/api/graph", (route) => route.fulfill({ status: 200, contentType: "application/json", body }));
+    await page.route("**/api/health", (route) =>
+      route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify({ ok: true, daemon: host.daemon, readOnly: false }) }),
+    );
+    await page.goto(`${baseUrl}/?renderer=${renderer}`);
+    await page.waitForSelector('[data-testid="graph"][data-drawn="true"]', { timeout: 180_000 });
+    const drawn = JSON.parse(
+      await page.evaluate(`JSON.stringify((() => {
+        const mark = performance.getEntriesByName("graph-drawn")[0];
+        const graph = document.querySelector('[data-testid="graph"]');
+        return { at: mark.startTime, nodes: mark.detail.nodes, renderer: graph.getAttribute("data-renderer") };
+      })())`),
+    ) as { at: number; nodes: number; renderer: string };
+
+    const box = await page.locator('[data-testid="graph"]').boundingBox();
+    if (!box) throw new Error("the graph has no box");
+    const centre = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    await page.waitForTimeout(500);
+
+    await page.evaluate("window.__startFrames()");
+    await page.mouse.move(centre.x, centre.y);
+    await page.mouse.down();
+    for (let step = 0; step < 90; step += 1) {
+      const angle = (step / 90) * Math.PI * 4;
+      await page.mouse.move(centre.x + Math.cos(angle) * 160, centre.y + Math.sin(angle) * 110);
+    }
+    await page.mouse.up();
+    const pan = (await page.evaluate("window.__stopFrames()")) as number[];
+    await page.waitForTimeout(300);
+
+    await page.evaluate("window.__startFrames()");
+    await page.mouse.move(centre.x, centre.y);
+    for (let step = 0; step < 60; step += 1) {
+      await page.mouse.wheel(0, step < 30 ? -120 : 120);
+      await page.waitForTimeout(16);
+    }
+    await page.waitForTimeout(200);
+    const zoom = (await page.evaluate("window.__stopFrames()")) as number[];
+    return {
+      renderer,
+      nodes: host.nodes.length,
+      drawnNodes: drawn.nodes,
+      rendererUsed: drawn.renderer,
+      firstDrawMs: drawn.at,
+      pan: frameStats(pan),
+      zoom: frameStats(zoom),
+    };
+  } finally {
+    await context.close();
+  }
+}
+
+function table(rows: Measurement[]): string {
+  const header = ["renderer", "nodes", "drawn", "layout ms", "first draw ms", "pan median", "pan p95", "zoom median", "zoom p95"];
+  const lines = rows.map((row) => [
+    row.rendererUsed,
+    String(row.nodes),
+    String(row.drawnNodes),
+    row.layoutMs.toFixed(1),
+    row.firstDrawMs.toFixed(0),
+    row.pan.medianMs.toFixed(1),
+    row.pan.p95Ms.toFixed(1),
+    row.zoom.medianMs.toFixed(1),
+    row.zoom.p95Ms.toFixed(1),
+  ]);
+  const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => (line[column] ?? "").length)));
+  const format = (cells: string[]) => cells.map((cell, column) => cell.padStart(widths[column] ?? 0)).join("  ");
+  return [format(header), ...lines.map(format)].join("\n");
+}
+
+async function main(): Promise<void> {
+  const root = repoRoot();
+  await buildIfNeeded((line) => console.error(line), root);
+  const { baseUrl, server } = await startServer(root);
+  const browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update"],
+  });
+  const rows: Measurement[] = [];
+  try {
+    for (const size of SIZES) {
+      const host = generatedHost(size, SEED);
+      const layout = layoutMs(host);
+      for (const renderer of RENDERERS) {
+        const row = { ...(await measure(browser, baseUrl, host, renderer)), layoutMs: layout };
+        rows.push(row);
+        console.error(
+          `${row.rendererUsed} ${size}: first draw ${row.firstDrawMs.toFixed(0)} ms, pan p95 ${row.pan.p95Ms.toFixed(1)} ms, zoom p95 ${row.zoom.p95Ms.toFixed(1)} ms`,
+        );
+      }
+    }
+  } finally {
+    await browser.close();
+    server.kill("SIGTERM");
+  }
+  console.log(`\nGraph rendering, headless Chromium ${VIEWPORT.width}×${VIEWPORT.height}, generated hosts (seed ${SEED}); frame times in ms\n`);
+  console.log(table(rows));
+  const out = path.join(root, "test-results", "bench", "graph-render.json");
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, `${JSON.stringify({ measuredAt: new Date().toISOString(), viewport: VIEWPORT, seed: SEED, rows }, null, 2)}\n`);
+  console.log(`\nwritten to ${path.relative(root, out)}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
