@@ -6,7 +6,8 @@ import type { Blocker } from "@/lib/cleanup/types";
 import { cleanupApi } from "@/lib/cleanup-client";
 import type { GraphNode, NodeId } from "@/lib/graph/types";
 import { queryKeys } from "@/lib/query-keys";
-import { formatBytes, nodeLabel } from "@/components/graph/node-style";
+import { nodeLabel } from "@/components/graph/node-style";
+import { formatBytes } from "@/lib/format";
 
 interface BlockersPanelProps {
   node: GraphNode;

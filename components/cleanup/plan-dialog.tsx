@@ -5,8 +5,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { Plan, PruneScope, RunSummary, StepResult } from "@/lib/cleanup/plan-types";
 import { cleanupApi, type PruneFilters } from "@/lib/cleanup-client";
 import { queryKeys } from "@/lib/query-keys";
-import { plural } from "@/lib/format";
-import { formatBytes } from "@/components/graph/node-style";
+import { formatBytes, plural } from "@/lib/format";
 
 /** What the dialog plans: the removal of some nodes, or one of the prune scopes. */
 export type PlanRequest = { kind: "targets"; targets: string[]; title: string } | { kind: "prune"; scope: PruneScope; title: string };

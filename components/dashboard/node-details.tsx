@@ -2,7 +2,8 @@
 
 import type { ReactNode } from "react";
 import type { GraphNode } from "@/lib/graph/types";
-import { formatBytes, nodeLabel, STATE_LABELS } from "@/components/graph/node-style";
+import { nodeLabel, STATE_LABELS } from "@/components/graph/node-style";
+import { formatBytes } from "@/lib/format";
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (

@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { fetchJson } from "@/lib/api-client";
 import type { DiskSummary } from "@/lib/graph/disk-summary";
 import { queryKeys } from "@/lib/query-keys";
-import { formatBytes } from "@/components/graph/node-style";
+import { formatBytes } from "@/lib/format";
 
 /** The host's disk use, like `docker system df`: totals, what is active, what could be reclaimed. */
 export function DiskSummaryBar() {

@@ -1,5 +1,6 @@
 import type { ContainerState } from "@/lib/docker/types";
 import type { GraphNode } from "@/lib/graph/types";
+import { formatBytes, plural } from "@/lib/format";
 
 /** How each kind and state looks, shared by the graph, the legend and the list. */
 
@@ -70,22 +71,8 @@ export function nodeSubLabel(node: GraphNode): string {
 /** The accessible name of a node: what a screen reader says. */
 export function nodeDescription(node: GraphNode): string {
   if (node.kind === "container") return `Container ${node.name}, ${STATE_LABELS[node.state]}, image ${node.image}`;
-  if (node.missing) return `Missing image ${node.shortId}, still used by ${node.containerCount} container(s)`;
+  if (node.missing) return `Missing image ${node.shortId}, still used by ${plural(node.containerCount, "container")}`;
   const name = node.tags.length > 0 ? node.tags.join(", ") : node.intermediate ? "build-step image <none>" : "dangling image <none>";
   const notes = [isUnusedImage(node) ? ", unused" : "", isUnpullableImage(node) ? ", no registry digest (cannot be pulled back)" : ""].join("");
-  return `Image ${name} (${node.shortId}), ${node.containerCount} container(s), ${node.childCount} child image(s)${notes}`;
-}
-
-const UNITS = ["B", "kB", "MB", "GB", "TB"];
-
-/** Decimal units, as the Docker CLI prints sizes. */
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) return "?";
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < UNITS.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  return `${value >= 100 || unit === 0 ? value.toFixed(0) : value.toFixed(value >= 10 ? 1 : 2)} ${UNITS[unit]}`;
+  return `Image ${name} (${node.shortId}), ${plural(node.containerCount, "container")}, ${plural(node.childCount, "child image")}${notes}`;
 }

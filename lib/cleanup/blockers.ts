@@ -6,6 +6,7 @@ import { reclaimableFor } from "@/lib/cleanup/reclaimable";
 import type { HostIndex, NormalizedReference } from "@/lib/cleanup/targets";
 import { describeImage, indexHost, normalizeReference, resolveTarget, storedReferenceName } from "@/lib/cleanup/targets";
 import type { Blocker, BlockersAnswer, ClearingAction, RemovalEffect, RemovalSet, ResolvedTarget } from "@/lib/cleanup/types";
+import { plural } from "@/lib/format";
 
 /*
  * Why can't X go? Every blocker of removing a target entirely (the daemon names only the first), in the
@@ -199,7 +200,7 @@ export function blockersFor(index: HostIndex, target: ResolvedTarget): Blocker[]
         node: target.node,
         hard: true,
         forceOverrides: false,
-        message: `This image was force-removed: the daemon no longer knows it, but ${target.containers.length} container(s) still use it and hold its layers; removing them frees the space.`,
+        message: `This image was force-removed: the daemon no longer knows it, but ${plural(target.containers.length, "container")} still ${target.containers.length === 1 ? "uses" : "use"} it and ${target.containers.length === 1 ? "holds" : "hold"} its layers; removing them frees the space.`,
         clearedBy: [],
         depth: 0,
       };

@@ -233,7 +233,7 @@ export function planFromRemoval(
     const freed = reclaimableFor(context.snapshot, context.layers, { imageIds: removedSoFar, containerIds: [] }).layerBytes;
     const children = (index.childrenByImageId.get(entry.image.id) ?? []).map((child) => child.id);
     const users = (index.containersByImageId.get(entry.image.id) ?? []).map((container) => container.id);
-    const prunedNote = entry.pruned.length > 0 ? ` The daemon also deletes ${entry.pruned.length} untagged parent image(s) it leaves unused.` : "";
+    const prunedNote = entry.pruned.length > 0 ? ` The daemon also deletes ${plural(entry.pruned.length, "untagged parent image")} it leaves unused.` : "";
     steps.push({
       action: "remove-image",
       node: imageNodeId(entry.image.id),
