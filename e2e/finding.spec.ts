@@ -58,3 +58,16 @@ test("the keyboard: / searches, Enter selects, j and k walk the list, Escape cle
   await page.keyboard.press("Escape");
   await expect(dashboard.details()).toHaveCount(0);
 });
+
+test("the legend folds away and stays folded on the next visit", async ({ page }) => {
+  const dashboard = new GraphPage(page);
+  await dashboard.open();
+  await expect(page.getByTestId("graph-legend")).toBeVisible();
+  await page.getByTestId("legend-toggle").click();
+  await expect(page.getByTestId("graph-legend")).toHaveCount(0);
+  await dashboard.open();
+  await expect(page.getByTestId("legend-toggle")).toHaveAttribute("aria-expanded", "false");
+  await expect(page.getByTestId("graph-legend")).toHaveCount(0);
+  await page.getByTestId("legend-toggle").click();
+  await expect(page.getByTestId("graph-legend")).toBeVisible();
+});

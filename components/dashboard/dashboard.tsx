@@ -8,7 +8,7 @@ import type { NodeId } from "@/lib/graph/types";
 import { queryKeys } from "@/lib/query-keys";
 import { GraphView } from "@/components/graph/graph-view";
 import { useStableLayout } from "@/components/graph/use-stable-layout";
-import { Legend } from "@/components/graph/legend";
+import { CollapsibleLegend } from "@/components/graph/legend";
 import { DaemonStatus, DaemonUnreachable, StaleGraphNotice } from "@/components/dashboard/daemon-status";
 import { NodeDetails } from "@/components/dashboard/node-details";
 import { NodeList } from "@/components/dashboard/node-list";
@@ -220,7 +220,7 @@ function DashboardScreen({ token, readOnly }: DashboardProps) {
               <p className="absolute inset-x-0 top-1/3 text-center text-sm text-slate-500">This host has no images and no containers.</p>
             ) : null}
             <div className="absolute bottom-3 left-3">
-              <Legend />
+              <CollapsibleLegend />
             </div>
           </section>
           {selected ? (

@@ -1,4 +1,4 @@
-import type { CSSProperties } from "react";
+import { useSyncExternalStore, type CSSProperties } from "react";
 import type { ContainerState } from "@/lib/docker/types";
 import { STATE_COLORS, STATE_GLYPHS, STATE_LABELS } from "@/components/graph/node-style";
 
@@ -74,6 +74,49 @@ export function Legend() {
       <span className="flex items-center gap-1" title="Container created from an image">
         <span className="inline-block w-5 border-t-2 border-dashed" style={{ borderColor: "var(--graph-edge)" }} /> uses
       </span>
+    </div>
+  );
+}
+
+const LEGEND_KEY = "dockgraph-legend";
+const legendListeners = new Set<() => void>();
+
+function legendHidden(): boolean {
+  try {
+    return localStorage.getItem(LEGEND_KEY) === "hidden";
+  } catch {
+    return false;
+  }
+}
+
+function subscribeLegend(onChange: () => void): () => void {
+  legendListeners.add(onChange);
+  return () => legendListeners.delete(onChange);
+}
+
+/** The legend with a toggle to fold it away (it covers a corner of the graph), remembered across visits. */
+export function CollapsibleLegend() {
+  const hidden = useSyncExternalStore(subscribeLegend, legendHidden, () => false);
+  const toggle = () => {
+    try {
+      localStorage.setItem(LEGEND_KEY, hidden ? "shown" : "hidden");
+    } catch {
+      // Storage may be disabled: the choice then lasts as long as the page.
+    }
+    legendListeners.forEach((listener) => listener());
+  };
+  return (
+    <div className="flex items-end gap-1.5">
+      <button
+        type="button"
+        onClick={toggle}
+        aria-expanded={!hidden}
+        data-testid="legend-toggle"
+        className="rounded-md bg-white/90 px-2 py-1 text-[11px] text-slate-600 shadow-sm ring-1 ring-slate-200 hover:bg-slate-100 dark:bg-slate-900/90 dark:text-slate-300 dark:ring-slate-700 dark:hover:bg-slate-800"
+      >
+        {hidden ? "Legend" : "Hide"}
+      </button>
+      {hidden ? null : <Legend />}
     </div>
   );
 }
