@@ -48,9 +48,10 @@ test("a big host is drawn on a canvas, and clicking a drawn node selects it", as
   const target = host.nodes.find((node): node is ContainerNode => node.kind === "container" && node.composeProject === undefined);
   if (!target) throw new Error("the generated host has no container outside Compose");
   const dashboard = new GraphPage(page);
-  // Selecting from the list centres the graph on the node; then clear the selection and click the centre.
-  await dashboard.listEntry(target.id).click();
+  // Selecting it (search, Enter) centres the graph on the node; then clear the selection and click the centre.
+  await dashboard.searchAndOpen(target.containerId.slice(0, 16));
   await expect(dashboard.details()).toContainText(target.name);
+  await dashboard.search("");
   await settledTransform(page);
   await page.keyboard.press("Escape");
   await expect(dashboard.details()).toHaveCount(0);
@@ -135,4 +136,31 @@ test("a live update draws the new container and keeps the user's pan and zoom", 
   } finally {
     await docker(["rm", "-f", "canvas_live_update"]);
   }
+});
+
+test("the list of a big host builds only the rows in view, and keeps the selection in view", async ({ page }) => {
+  await serveGeneratedHost(page);
+  await page.goto("/");
+  await expect(page.getByTestId("graph")).toHaveAttribute("data-drawn", "true");
+  const list = page.getByTestId("node-list");
+  await expect(list).toHaveAttribute("data-windowed", "true");
+  expect(await list.locator("[data-list-node-id]").count()).toBeLessThan(100);
+
+  // The last container of the list, far below what is in view.
+  const containers = host.nodes.filter((node): node is ContainerNode => node.kind === "container");
+  const deep = containers.at(-1);
+  const before = containers.at(-2);
+  if (!deep || !before) throw new Error("the generated host has too few containers");
+  const dashboard = new GraphPage(page);
+  await dashboard.searchAndOpen(deep.containerId.slice(0, 16));
+  await expect(dashboard.details()).toContainText(deep.name);
+  // With the search cleared the whole list is back, scrolled to the selection.
+  await dashboard.search("");
+  await page.keyboard.press("Tab");
+  await expect(dashboard.listEntry(deep.id)).toBeInViewport();
+  await expect(dashboard.listEntry(deep.id).locator("..")).toHaveAttribute("aria-selected", "true");
+  // Walking up with the keyboard keeps the new selection in view too.
+  await page.keyboard.press("k");
+  await expect(dashboard.details()).toContainText(before.name);
+  await expect(dashboard.listEntry(before.id)).toBeInViewport();
 });

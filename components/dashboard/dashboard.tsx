@@ -11,7 +11,7 @@ import { useStableLayout } from "@/components/graph/use-stable-layout";
 import { CollapsibleLegend } from "@/components/graph/legend";
 import { DaemonStatus, DaemonUnreachable, StaleGraphNotice } from "@/components/dashboard/daemon-status";
 import { NodeDetails } from "@/components/dashboard/node-details";
-import { NodeList } from "@/components/dashboard/node-list";
+import { listOrder, NodeList } from "@/components/dashboard/node-list";
 import { ThemeToggle } from "@/components/dashboard/theme-toggle";
 import { useLiveUpdates } from "@/components/dashboard/use-live-updates";
 import { matchesSearch } from "@/components/dashboard/search";
@@ -74,7 +74,8 @@ function DashboardScreen({ token, readOnly }: DashboardProps) {
     if (query === "" && !hasFilters(filters)) return null;
     return new Set(nodes.filter((node) => matchesSearch(node, query) && passesFilters(node, filters)).map((node) => node.id));
   }, [nodes, search, filters]);
-  const listed = useMemo(() => (matching ? nodes.filter((node) => matching.has(node.id)) : nodes), [nodes, matching]);
+  // In the list's own order (images, containers, build steps): the order j/k walk and Enter in the search picks from.
+  const listed = useMemo(() => listOrder(matching ? nodes.filter((node) => matching.has(node.id)) : nodes), [nodes, matching]);
 
   const selectFromList = useCallback((id: NodeId) => {
     setSelectedId(id);
@@ -105,10 +106,8 @@ function DashboardScreen({ token, readOnly }: DashboardProps) {
         const step = event.key === "j" || event.key === "ArrowDown" ? 1 : -1;
         const index = listed.findIndex((node) => node.id === selectedId);
         const next = listed[index === -1 ? 0 : (index + step + listed.length) % listed.length];
-        if (next) {
-          setSelectedId(next.id);
-          document.querySelector<HTMLElement>(`[data-list-node-id="${next.id}"]`)?.scrollIntoView({ block: "nearest" });
-        }
+        // The list scrolls the selection into view itself.
+        if (next) setSelectedId(next.id);
       } else if (event.key === "Enter" && selectedId) {
         setFocusRequest((count) => count + 1);
       }
@@ -199,7 +198,7 @@ function DashboardScreen({ token, readOnly }: DashboardProps) {
         />
       ) : (
         <main className="flex min-h-0 flex-1">
-          <aside className="w-72 shrink-0 overflow-y-auto border-r border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+          <aside className="w-72 shrink-0 overflow-hidden border-r border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
             <NodeList nodes={listed} selectedId={selectedId} onSelect={selectFromList} />
           </aside>
           <section className="relative min-w-0 flex-1" aria-busy={graph.isPending}>
