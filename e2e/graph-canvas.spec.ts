@@ -164,3 +164,17 @@ test("the list of a big host builds only the rows in view, and keeps the selecti
   await expect(dashboard.details()).toContainText(before.name);
   await expect(dashboard.listEntry(before.id)).toBeInViewport();
 });
+
+test("a host with many Compose projects offers them from one drop-down, not a row of chips", async ({ page }) => {
+  await serveGeneratedHost(page);
+  await page.goto("/");
+  await expect(page.getByTestId("graph")).toHaveAttribute("data-drawn", "true");
+  const projects = new Set(host.nodes.flatMap((node) => (node.kind === "container" && node.composeProject ? [node.composeProject] : [])));
+  expect(projects.size).toBeGreaterThan(8);
+  const filters = page.getByRole("toolbar", { name: "Filters" });
+  const summary = filters.getByText(`${projects.size} projects ▾`);
+  await summary.click();
+  const [first] = [...projects].sort();
+  await filters.locator(`[data-compose-project="${first}"]`).click();
+  await expect(filters.getByText(`${projects.size} projects, 1 folded ▾`)).toBeVisible();
+});

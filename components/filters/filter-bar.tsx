@@ -87,15 +87,34 @@ export function FilterBar({ filters, onFilters, showBuildSteps, onShowBuildSteps
       {projects.length > 0 ? (
         <>
           <span className="ml-3 text-xs text-slate-500">Compose:</span>
-          {projects.map((project) => (
-            <Chip key={project.name} pressed={!collapsedProjects.has(project.name)} onClick={() => onToggleProject(project.name)}>
-              <span data-compose-project={project.name}>
-                {collapsedProjects.has(project.name) ? "▸" : "▾"} {project.name} ({project.containers})
-              </span>
-            </Chip>
-          ))}
+          {projects.length <= INLINE_PROJECTS ? (
+            <ProjectChips projects={projects} collapsedProjects={collapsedProjects} onToggleProject={onToggleProject} />
+          ) : (
+            // Many projects would push the graph off the screen: they open from one button instead.
+            <details className="relative">
+              <summary className="cursor-pointer list-none rounded-full border border-slate-300 px-2 py-0.5 text-xs text-slate-600 hover:bg-slate-100 dark:border-slate-700 dark:text-slate-300 dark:hover:bg-slate-800">
+                {projects.length} projects{collapsedProjects.size > 0 ? `, ${collapsedProjects.size} folded` : ""} ▾
+              </summary>
+              <div className="absolute left-0 z-20 mt-1 flex max-h-72 w-80 flex-wrap gap-1.5 overflow-y-auto rounded-md border border-slate-200 bg-white p-2 shadow-lg dark:border-slate-700 dark:bg-slate-900">
+                <ProjectChips projects={projects} collapsedProjects={collapsedProjects} onToggleProject={onToggleProject} />
+              </div>
+            </details>
+          )}
         </>
       ) : null}
     </div>
   );
+}
+
+/** Up to this many Compose projects show as chips in the bar; more go into a drop-down. */
+const INLINE_PROJECTS = 8;
+
+function ProjectChips({ projects, collapsedProjects, onToggleProject }: Pick<FilterBarProps, "projects" | "collapsedProjects" | "onToggleProject">) {
+  return projects.map((project) => (
+    <Chip key={project.name} pressed={!collapsedProjects.has(project.name)} onClick={() => onToggleProject(project.name)}>
+      <span data-compose-project={project.name}>
+        {collapsedProjects.has(project.name) ? "▸" : "▾"} {project.name} ({project.containers})
+      </span>
+    </Chip>
+  ));
 }
