@@ -34,7 +34,14 @@ test("a Compose project folds its containers away and back", async ({ page, mani
 test("the disk summary counts what docker system df counts", async ({ page, docker }) => {
   const dashboard = new GraphPage(page);
   await dashboard.open();
-  const df = await docker(["system", "df", "--format", "{{.Type}}={{.TotalCount}}"]);
+  await expect(page.getByTestId("disk-images-total")).toBeVisible();
+  // The daemon computes one df at a time and the CLI does not wait: ask again while the page's own is running.
+  let df = await docker(["system", "df", "--format", "{{.Type}}={{.TotalCount}}"]);
+  for (let attempt = 0; df.code !== 0 && df.stderr.includes("already running") && attempt < 20; attempt++) {
+    await page.waitForTimeout(250);
+    df = await docker(["system", "df", "--format", "{{.Type}}={{.TotalCount}}"]);
+  }
+  expect(df.code, df.stderr).toBe(0);
   const counts = Object.fromEntries(df.stdout.trim().split("\n").map((line) => line.split("=")));
   await expect(page.getByTestId("disk-images-total")).toHaveText(String(counts.Images));
   await expect(page.getByTestId("disk-containers-total")).toHaveText(String(counts.Containers));
