@@ -79,6 +79,37 @@ test("a running container asks for consent before anything is stopped", async ({
   expect((await docker(["ps", "-aq", "--no-trunc", "--filter", `id=${web.id}`])).stdout.trim()).toBe("");
 });
 
+test("a container created after the preview stops the run there, and the graph shows what is really left", async ({ page, manifest, docker }) => {
+  const image = manifest.scenarios.exitedOnly?.images.image;
+  const container = manifest.containers.find((candidate) => candidate.name === "hungry_hopper");
+  if (!image || !container) throw new Error("the seed has no hello-world / hungry_hopper");
+  const dashboard = new GraphPage(page);
+  await dashboard.open();
+  await dashboard.listEntry(`image:${image.id}`).click();
+  await page.getByTestId("cleanup-button").click();
+  const dialog = page.getByTestId("plan-dialog");
+  await expect(dialog.locator("[data-step-action]")).toHaveCount(2);
+
+  // Someone uses the image in a terminal while the user reads the preview.
+  const created = await docker(["create", "--name", "late_visitor", image.id, "true"]);
+  expect(created.code, created.stderr).toBe(0);
+  const lateId = created.stdout.trim();
+  await dialog.getByTestId("run-plan").click();
+
+  await expect(dialog.getByTestId("run-summary")).toHaveAttribute("data-outcome", "stopped");
+  await expect(dialog.getByTestId("run-summary")).toContainText("Stopped at step 2 (remove image");
+  const imageStep = dialog.locator('[data-step-action="remove-image"]');
+  await expect(imageStep).toHaveAttribute("data-step-status", "failed");
+  await expect(imageStep).toContainText("late_visitor");
+  await dialog.getByRole("button", { name: "Close" }).click();
+
+  // The planned container went; the image and the newcomer stay, on the graph as on the daemon.
+  await expect(dashboard.graphNode(`container:${container.id}`)).toHaveCount(0);
+  await expect(dashboard.graphNode(`image:${image.id}`)).toHaveCount(1);
+  await expect(dashboard.graphNode(`container:${lateId}`)).toHaveCount(1);
+  expect((await docker(["image", "inspect", "-f", "{{.Id}}", image.id])).stdout.trim()).toBe(image.id);
+});
+
 test("prune stopped containers from the toolbar, as docker container prune would", async ({ page, manifest, docker }) => {
   const stopped = manifest.containers.filter((container) => ["created", "exited", "dead"].includes(container.state));
   const running = manifest.containers.filter((container) => !["created", "exited", "dead"].includes(container.state));
