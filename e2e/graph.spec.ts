@@ -60,25 +60,26 @@ test.describe("the dashboard on the seeded host", () => {
   });
 
   test("explains a parent image's blockers, marks the hard ones, and jumps to a blocker on click", async ({ page, manifest }) => {
-    const chain = manifest.scenarios.chain?.images;
-    if (!chain) throw new Error("the seed has no parent → child → grandchild chain");
+    const chain = manifest.scenarios.chain?.images ?? {};
+    const { parent, child, grandchild } = chain;
+    if (!parent || !child || !grandchild) throw new Error("the seed has no parent → child → grandchild chain");
     const dashboard = new GraphPage(page);
     await dashboard.open();
-    await dashboard.listEntry(`image:${chain.parent.id}`).click();
+    await dashboard.listEntry(`image:${parent.id}`).click();
 
     const blockers = page.getByTestId("blockers");
-    await expect(blockers.getByTestId("daemon-message")).toContainText(`unable to delete ${chain.parent.shortId} (cannot be forced) - image has dependent child images`);
+    await expect(blockers.getByTestId("daemon-message")).toContainText(`unable to delete ${parent.shortId} (cannot be forced) - image has dependent child images`);
     const children = blockers.locator('[data-blocker-kind="child-image"]');
     await expect(children).toHaveCount(2);
     await expect(children.filter({ hasText: "force won't help" })).toHaveCount(2);
     // The whole blocking path is highlighted on the graph, down to the container on the grandchild.
-    for (const id of [`image:${chain.child.id}`, `image:${chain.grandchild.id}`]) {
+    for (const id of [`image:${child.id}`, `image:${grandchild.id}`]) {
       await expect(dashboard.graphNode(id).locator("rect.shape")).toHaveAttribute("stroke", "var(--node-highlight)");
     }
 
-    await children.getByRole("button", { name: chain.child.tags[0] }).click();
-    await expect(dashboard.details()).toContainText(chain.child.id);
-    await expect(dashboard.listEntry(`image:${chain.child.id}`).locator("..")).toHaveAttribute("aria-selected", "true");
+    await children.getByRole("button", { name: child.tags[0] }).click();
+    await expect(dashboard.details()).toContainText(child.id);
+    await expect(dashboard.listEntry(`image:${child.id}`).locator("..")).toHaveAttribute("aria-selected", "true");
   });
 
   test("lists every reference of the image with several tags on one node", async ({ page, manifest }) => {
