@@ -14,10 +14,7 @@
  *
  *   npx tsx bench/graph-render.ts [--sizes 500,2000] [--renderers svg,canvas]
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { chromium, type Browser, type Page } from "@playwright/test";
@@ -25,7 +22,8 @@ import { generatedHost } from "@/bench/generated-host";
 import { layoutGraph } from "@/components/graph/layout";
 import { visibleGraph } from "@/components/graph/visible-graph";
 import type { GraphPayload } from "@/lib/graph/types";
-import { buildIfNeeded, nextBin } from "@/scripts/app-build";
+import { buildIfNeeded } from "@/scripts/app-build";
+import { startNextServer, type RunningServer } from "@/scripts/next-server";
 import { repoRoot } from "@/scripts/sandbox/paths";
 
 const VIEWPORT = { width: 1280, height: 800 };
@@ -91,44 +89,9 @@ function frameStats(deltas: number[]): FrameStats {
   return { frames: sorted.length, medianMs: quantile(sorted, 0.5), p95Ms: quantile(sorted, 0.95), maxMs: sorted.at(-1) ?? 0 };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no free port"))));
-    });
-  });
-}
-
-async function startServer(root: string): Promise<{ baseUrl: string; server: ChildProcess }> {
-  const port = await freePort();
-  const server = spawn(process.execPath, [nextBin(root), "start", "-H", "127.0.0.1", "-p", String(port)], {
-    cwd: root,
-    stdio: "ignore",
-    env: {
-      ...process.env,
-      PORT: String(port),
-      DOCKGRAPH_TOKEN: randomBytes(24).toString("hex"),
-      // Never reached: the page's daemon data comes from the generated host.
-      DOCKER_HOST: "unix:///nonexistent/dockgraph-bench/docker.sock",
-      NEXT_TELEMETRY_DISABLED: "1",
-    },
-  });
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`next start exited with ${server.exitCode}`);
-    try {
-      await fetch(`${baseUrl}/api/health`);
-      return { baseUrl, server };
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-  server.kill("SIGTERM");
-  throw new Error(`${baseUrl} did not answer within 60 s`);
+/** The production server with a throwaway token and no daemon: the page's data comes from the generated host. */
+function startServer(): Promise<RunningServer> {
+  return startNextServer({ DOCKER_HOST: "unix:///nonexistent/dockgraph-bench/docker.sock" });
 }
 
 function layoutMs(host: GraphPayload): number {
@@ -222,7 +185,7 @@ function table(rows: Measurement[]): string {
 async function main(): Promise<void> {
   const root = repoRoot();
   await buildIfNeeded((line) => console.error(line), root);
-  const { baseUrl, server } = await startServer(root);
+  const { baseUrl, stop } = await startServer();
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update"],
@@ -242,7 +205,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await browser.close();
-    server.kill("SIGTERM");
+    stop();
   }
   console.log(`\nGraph rendering, headless Chromium ${VIEWPORT.width}×${VIEWPORT.height}, generated hosts (seed ${SEED}); frame times in ms\n`);
   console.log(table(rows));

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { buildIfNeeded, nextBin } from "./app-build";
+import { waitForHttp } from "./next-server";
 import { sandboxPaths, startSandbox, stopSandbox } from "./sandbox/daemon";
 import { compareWithHost, readManifest } from "./sandbox/manifest";
 import { repoRoot } from "./sandbox/paths";
@@ -12,20 +13,6 @@ import { ensureSystemPackages } from "./system-packages";
  */
 
 const log = (line: string) => console.error(line);
-
-async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the server exited (code ${child.exitCode}) before it answered`);
-    try {
-      await fetch(url, { signal: AbortSignal.timeout(2_000) });
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-  throw new Error(`the server did not answer ${url} within ${timeoutMs} ms`);
-}
 
 async function main(): Promise<number> {
   const root = repoRoot();

@@ -1,10 +1,8 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { chromium, type Page } from "@playwright/test";
-import { buildIfNeeded, nextBin } from "./app-build";
+import { buildIfNeeded } from "./app-build";
+import { startNextServer, type RunningServer } from "./next-server";
 import { sandboxPaths, sandboxPid, startSandbox, stopSandbox } from "./sandbox/daemon";
 import { compareWithHost, readManifest, type SeedManifest } from "./sandbox/manifest";
 import { repoRoot } from "./sandbox/paths";
@@ -21,31 +19,6 @@ const VIEWPORT = { width: 1440, height: 900 };
 // The sandbox socket lives inside the checkout, so its path names the machine's folders: the pictures show
 // the default socket instead (the only text this script changes).
 const SHOWN_DOCKER_HOST = "unix:///var/run/docker.sock";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no free port"))));
-    });
-  });
-}
-
-async function waitForHttp(url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the server exited (code ${child.exitCode})`);
-    try {
-      await fetch(url, { signal: AbortSignal.timeout(2_000) });
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-  throw new Error(`${url} did not answer within 60 s`);
-}
 
 function scenarioImage(manifest: SeedManifest, scenario: string, role: string): string {
   const image = manifest.scenarios[scenario]?.images[role];
@@ -106,7 +79,7 @@ async function main(): Promise<number> {
   const paths = sandboxPaths();
   const startedHere = sandboxPid(paths.dir) === null;
   await startSandbox({ log });
-  let server: ChildProcess | null = null;
+  let server: RunningServer | null = null;
   try {
     let manifest = readManifest(paths.manifestPath);
     if (manifest === null || (await compareWithHost(paths.dockerHost, manifest)).length > 0) {
@@ -114,19 +87,12 @@ async function main(): Promise<number> {
       manifest = await seedScenarios(paths.dockerHost, { manifestPath: paths.manifestPath });
     }
     await buildIfNeeded(log);
-    const port = await freePort();
-    const baseUrl = `http://127.0.0.1:${port}`;
-    server = spawn(process.execPath, [nextBin(), "start", "-H", "127.0.0.1", "-p", String(port)], {
-      cwd: repoRoot(),
-      env: { ...process.env, DOCKER_HOST: paths.dockerHost, DOCKGRAPH_TOKEN: randomBytes(24).toString("hex"), NEXT_TELEMETRY_DISABLED: "1" },
-      stdio: "ignore",
-    });
-    await waitForHttp(`${baseUrl}/api/health`, server);
+    server = await startNextServer({ DOCKER_HOST: paths.dockerHost });
     fs.mkdirSync(path.join(repoRoot(), "docs"), { recursive: true });
-    await takeScreenshots(baseUrl, manifest);
+    await takeScreenshots(server.baseUrl, manifest);
     return 0;
   } finally {
-    server?.kill("SIGTERM");
+    server?.stop();
     if (startedHere) await stopSandbox({ dir: paths.dir, clean: true, log });
   }
 }
