@@ -1,4 +1,5 @@
 import type { ContainerState } from "@/lib/docker/types";
+import { createRandom } from "@/scripts/sandbox/random";
 import type { ContainerNode, GraphEdge, GraphNode, GraphPayload, ImageNode, ImageNodeId, MissingImageNode, PresentImageNode } from "@/lib/graph/types";
 
 /*
@@ -7,17 +8,6 @@ import type { ContainerNode, GraphEdge, GraphNode, GraphPayload, ImageNode, Imag
  * every state (many in Compose projects) and a few containers whose image was force-removed. Pure and
  * deterministic: the same seed and size give the same payload, byte for byte.
  */
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const STATE_WEIGHTS: [ContainerState, number][] = [
   ["running", 40],
@@ -34,7 +24,7 @@ const WORDS = ["brave", "calm", "eager", "fuzzy", "jolly", "keen", "lucid", "mer
 const SCIENTISTS = ["turing", "hopper", "lamarr", "noether", "curie", "feynman", "ritchie", "morse", "hawking", "lovelace"];
 
 export function generatedHost(targetNodes: number, seed = 1): GraphPayload {
-  const random = mulberry32(seed);
+  const random = createRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const between = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
   const hex = () => {

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { BASE_STEPS, LONG_RUNNING, prepareBuildContext } from "./build-context";
 import { docker, runDocker } from "./docker-cli";
+import { createRandom } from "./random";
 import { writeManifest, type SeedManifest } from "./manifest";
 import {
   assembleManifest,
@@ -62,18 +63,6 @@ const COMPOSE = [
   { project: "shop", services: ["web", "worker", "cache"] },
   { project: "analytics", services: ["ingest", "query"] },
 ];
-
-/** mulberry32: tiny, fast, good enough to make reproducible test hosts. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pick<T>(random: () => number, items: readonly T[]): T {
   const item = items[Math.floor(random() * items.length)];

@@ -23,7 +23,8 @@ import {
  */
 
 export { runDocker, docker, DockerCliError, type DockerResult, type DockerOptions } from "./docker-cli";
-export { seedRandomHost, createRandom, type RandomHostOptions, type RandomState } from "./seed-random";
+export { seedRandomHost, type RandomHostOptions, type RandomState } from "./seed-random";
+export { createRandom } from "./random";
 export {
   assertSandboxHost,
   buildImage,
