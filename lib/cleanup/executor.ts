@@ -90,7 +90,7 @@ async function recheck(
 const REMOVAL_WAIT_MS = 5_000;
 
 /**
- * After a 404 or 409: is the step's object gone (or its reference moved) because something else removed it? A removal
+ * After a 404 or 409: is the step's object gone because something else removed it? A removal
  * "already in progress" elsewhere is waited for briefly, since only its end tells whether the object went.
  */
 async function goneMeanwhile(connection: DockerConnection, step: PlanStep): Promise<boolean> {
@@ -105,8 +105,8 @@ async function goneMeanwhile(connection: DockerConnection, step: PlanStep): Prom
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
-  const facts = await inspectImage(connection, expect.kind === "reference" ? expect.reference : expect.imageId);
-  return facts === null || facts.id !== expect.imageId;
+  // Gone only if it is gone: a reference that now names another image is a change, reported as the step's failure.
+  return (await inspectImage(connection, expect.kind === "reference" ? expect.reference : expect.imageId)) === null;
 }
 
 /** Does the step; says what happened and which IDs the daemon reported deleted. */
