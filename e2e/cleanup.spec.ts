@@ -26,6 +26,8 @@ test("an image blocked by a stopped container: read why, clean up, and only thos
   const blockers = page.getByTestId("blockers");
   await expect(blockers.getByTestId("deletable")).toHaveAttribute("data-deletable", "false");
   await expect(blockers.locator('[data-blocker-kind="stopped-container"]')).toContainText("hungry_hopper");
+  // A soft blocker: the daemon would give way to force, which dockgraph never uses; the plan removes it first.
+  await expect(blockers.locator('[data-blocker-kind="stopped-container"]')).toContainText("force would override");
   await expect(blockers.getByTestId("daemon-message")).toContainText(
     `conflict: unable to delete ${image.shortId} (must be forced) - image is being used by stopped container ${container.shortId}`,
   );

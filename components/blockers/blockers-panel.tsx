@@ -92,8 +92,8 @@ export function BlockersPanel({ node, nodesById, onSelect, onBlockingNodes }: Bl
                         force won&apos;t help
                       </span>
                     ) : (
-                      <span className="rounded bg-amber-100 px-1.5 text-[11px] font-medium text-amber-800 dark:bg-amber-900 dark:text-amber-200" title="The daemon refuses unless forced">
-                        needs force
+                      <span className="rounded bg-amber-100 px-1.5 text-[11px] font-medium text-amber-800 dark:bg-amber-900 dark:text-amber-200" title="The daemon refuses unless forced; dockgraph never forces: the plan removes this first">
+                        force would override
                       </span>
                     )}
                   </div>
