@@ -118,6 +118,8 @@ describe("layoutGraph", () => {
     const family = byId(first).get(hello.id)?.family;
     if (!family) throw new Error("hello-world not laid out");
     expect(movedOutside(first, second, new Set([family]))).toEqual([]);
+    // The newcomer takes the next place under its image: nothing already drawn moves, in its family either.
+    expect(movedOutside(first, second, new Set())).toEqual([]);
     expect(byId(second).get(`container:${"f".repeat(64)}`)?.family).toBe(family);
   });
 

@@ -30,6 +30,11 @@ const SIBLING_GAP = 28;
 const LEVEL_GAP = 56;
 const FAMILY_GAP = 48;
 const SHELF_GAP = 56;
+/**
+ * A family that grew keeps its place as long as it stays this far from its neighbours: it may take most of the
+ * packing gaps, so that the usual `docker run` (one more container under an image) moves nothing at all.
+ */
+const KEPT_PLACE_GAP = 16;
 /** More families than this (and than this share of all) unable to keep their place: lay everything out afresh. */
 const MAX_DISPLACED_FAMILIES = 3;
 const MAX_DISPLACED_SHARE = 0.25;
@@ -245,9 +250,9 @@ function bestShelfWidth(sizes: { width: number; height: number }[]): number {
   return best;
 }
 
-function overlaps(a: { x: number; y: number; width: number; height: number }, b: { x: number; y: number; width: number; height: number }): boolean {
-  // The family gap counts as part of each box: neighbours never touch.
-  return a.x < b.x + b.width + FAMILY_GAP && b.x < a.x + a.width + FAMILY_GAP && a.y < b.y + b.height + SHELF_GAP && b.y < a.y + a.height + SHELF_GAP;
+/** Do two family boxes come closer than the kept-place gap? Neighbours never touch. */
+function crowds(a: { x: number; y: number; width: number; height: number }, b: { x: number; y: number; width: number; height: number }): boolean {
+  return a.x < b.x + b.width + KEPT_PLACE_GAP && b.x < a.x + a.width + KEPT_PLACE_GAP && a.y < b.y + b.height + KEPT_PLACE_GAP && b.y < a.y + a.height + KEPT_PLACE_GAP;
 }
 
 export function layoutGraph(graph: Pick<GraphPayload, "nodes" | "edges">, previous?: GraphLayout | null): GraphLayout {
@@ -279,7 +284,7 @@ export function layoutGraph(graph: Pick<GraphPayload, "nodes" | "edges">, previo
   for (const root of [...roots.filter(unchanged), ...roots.filter((family) => !unchanged(family))]) {
     const before = previousBoxes.get(root.image.id);
     const box: FamilyBox = { root: root.image.id, x: before?.x ?? 0, y: before?.y ?? 0, width: root.width, height: root.height };
-    if (before && !kept.some((other) => overlaps(other, box))) {
+    if (before && !kept.some((other) => crowds(other, box))) {
       kept.push(box);
       boxes.set(box.root, box);
     } else {
