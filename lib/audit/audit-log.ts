@@ -3,33 +3,23 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 
-/** One executed step, as appended to the audit log (one JSON object per line). */
-export interface AuditEntry {
-  time: string;
-  planId: string;
-  step: number;
-  action: string;
-  /** The object acted on: node id, plus a readable name. */
-  node: string;
-  subject: string;
-  outcome: "done" | "failed" | "skipped";
-  bytes: number;
-  message: string;
-}
-
-export const AUDIT_FILE = "audit.log";
-
 const entrySchema = z.object({
   time: z.string(),
   planId: z.string(),
   step: z.number(),
   action: z.string(),
+  /** The object acted on: node id, plus a readable name. */
   node: z.string(),
   subject: z.string(),
   outcome: z.enum(["done", "failed", "skipped"]),
   bytes: z.number(),
   message: z.string(),
 });
+
+/** One executed step, as appended to the audit log (one JSON object per line); read back through the same schema. */
+export type AuditEntry = z.infer<typeof entrySchema>;
+
+export const AUDIT_FILE = "audit.log";
 
 export class AuditLog {
   constructor(private readonly dataDir: string) {}
