@@ -7,8 +7,8 @@ import type { DaemonAnswer } from "@/lib/cleanup/types";
 /*
  * Recorded daemon behaviour for the unit tests of lib/cleanup (written by scripts/cleanup-fixtures/record.ts,
  * `npm run fixtures:record -- --cleanup`): a sequence of host states, each with the snapshot as lib/docker
- * reads it and the daemon's real answers to removals asked in that state. Refusals change nothing, so a state holds many; the one removal that went
- * through (if any) leads to the next state.
+ * reads it and the daemon's real answers to removals asked in that state. Refusals change nothing, so a state
+ * holds many; the one removal that went through (if any) leads to the next state.
  */
 
 export interface RecordedAnswer {
