@@ -1,5 +1,6 @@
 import type { ContainerState } from "@/lib/docker/types";
 import type { GraphEdge, GraphNode, GraphPayload, NodeId } from "@/lib/graph/types";
+import { isUnusedImage } from "@/components/graph/node-style";
 
 /*
  * What the graph shows after the user's view options: build-step images folded away (their children then
@@ -79,6 +80,6 @@ export function passesFilters(node: GraphNode, filters: NodeFilters): boolean {
   if (filters.states.size > 0 && !filters.danglingOnly && !filters.unusedOnly && filters.minImageBytes === 0) return false;
   if (node.missing) return !filters.danglingOnly && !filters.unusedOnly && filters.minImageBytes === 0;
   if (filters.danglingOnly && !(node.dangling && !node.intermediate)) return false;
-  if (filters.unusedOnly && (node.containerCount > 0 || node.childCount > 0)) return false;
+  if (filters.unusedOnly && !isUnusedImage(node)) return false;
   return node.size >= filters.minImageBytes;
 }
