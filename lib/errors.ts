@@ -14,6 +14,7 @@ export type AppErrorCode =
   | "daemon_unreachable"
   | "daemon_timeout"
   | "daemon_error"
+  | "misconfigured"
   | "internal";
 
 export class AppError extends Error {

@@ -8,7 +8,7 @@ import { repoRoot } from "./sandbox/paths";
  * stale when .next/BUILD_ID is missing or older than any source the build reads.
  */
 
-const SOURCE_ENTRIES = ["app", "components", "lib", "public", "next.config.js", "package.json", "package-lock.json", "tsconfig.json", "postcss.config.mjs"];
+const SOURCE_ENTRIES = ["app", "components", "lib", "public", "proxy.ts", "instrumentation.ts", "next.config.js", "package.json", "package-lock.json", "tsconfig.json", "postcss.config.mjs"];
 // Tests and recorded fixtures do not change what the server runs.
 const IGNORED = /(\.test\.tsx?$|__fixtures__|__integration__)/;
 

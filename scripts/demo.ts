@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { configProblems, describeProblems, parseConfig } from "../lib/config";
 import { buildIfNeeded, nextBin } from "./app-build";
 import { waitForHttp } from "./next-server";
 import { sandboxPaths, startSandbox, stopSandbox } from "./sandbox/daemon";
@@ -16,12 +17,20 @@ const log = (line: string) => console.error(line);
 
 async function main(): Promise<number> {
   const root = repoRoot();
-  const port = process.env.PORT ?? "3000";
-  const bind = process.env.DOCKGRAPH_BIND ?? "127.0.0.1";
+  const paths = sandboxPaths();
+  // The demo's server talks to the sandbox, whatever DOCKER_HOST says; every other setting is checked before anything starts.
+  const demoEnv = { ...process.env, DOCKER_HOST: paths.dockerHost };
+  const problems = configProblems(demoEnv);
+  if (problems.length > 0) {
+    log(describeProblems(problems));
+    return 1;
+  }
+  const config = parseConfig(demoEnv);
+  const port = String(config.port);
+  const bind = config.bind;
   const host = bind.includes(":") ? `[${bind}]` : bind;
   const probeHost = bind === "0.0.0.0" || bind === "::" ? "127.0.0.1" : host;
 
-  const paths = sandboxPaths();
   let server: ChildProcess | null = null;
   let sandboxStarted = false;
   let stopping: Promise<number> | null = null;
@@ -58,7 +67,7 @@ async function main(): Promise<number> {
     const manifest = fresh ? existing : await seedScenarios(sandbox.dockerHost, { log });
     await buildIfNeeded(log, root);
 
-    const env = { ...process.env, DOCKER_HOST: sandbox.dockerHost, PORT: port, DOCKGRAPH_BIND: bind, NEXT_TELEMETRY_DISABLED: "1" };
+    const env = { ...demoEnv, DOCKER_HOST: sandbox.dockerHost, PORT: port, DOCKGRAPH_BIND: bind, NEXT_TELEMETRY_DISABLED: "1" };
     server = spawn(process.execPath, [nextBin(root), "start", "-H", bind, "-p", port], { cwd: root, stdio: "inherit", env });
     const serverExit = new Promise<number>((resolve) => server?.on("exit", (code) => resolve(code ?? 1)));
     await waitForHttp(`http://${probeHost}:${port}/`, server, 60_000);

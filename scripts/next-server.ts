@@ -10,9 +10,19 @@ import { repoRoot } from "./sandbox/paths";
  */
 
 export interface RunningServer {
+  /** Always a loopback URL, also for a server bound to every interface. */
   baseUrl: string;
   process: ChildProcess;
+  /** Everything the server printed so far (stdout and stderr). */
+  output: () => string;
+  /** The exit code (or null when ended by a signal), once it has exited. */
+  exited: Promise<number | null>;
   stop: () => void;
+}
+
+export interface NextServerOptions {
+  /** The address to listen on (`next start -H`, also passed as DOCKGRAPH_BIND); 127.0.0.1 by default. */
+  bind?: string;
 }
 
 export function freePort(): Promise<number> {
@@ -41,23 +51,41 @@ export async function waitForHttp(url: string, child: ChildProcess, timeoutMs = 
   throw new Error(`${url} did not answer within ${Math.round(timeoutMs / 1000)} s`);
 }
 
-/** `next start` on 127.0.0.1 and a free port, with a throwaway token unless `env` sets one. */
-export async function startNextServer(env: Record<string, string>): Promise<RunningServer> {
+/** Starts `next start` on a free port, with a throwaway token unless `env` sets one; does not wait for it. */
+export async function spawnNextServer(env: Record<string, string>, options: NextServerOptions = {}): Promise<RunningServer> {
   const port = await freePort();
+  const bind = options.bind ?? "127.0.0.1";
   const baseUrl = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [nextBin(), "start", "-H", "127.0.0.1", "-p", String(port)], {
+  const child = spawn(process.execPath, [nextBin(), "start", "-H", bind, "-p", String(port)], {
     cwd: repoRoot(),
-    stdio: "ignore",
-    env: { ...process.env, DOCKGRAPH_TOKEN: randomBytes(24).toString("hex"), ...env, PORT: String(port), NEXT_TELEMETRY_DISABLED: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      DOCKGRAPH_TOKEN: randomBytes(24).toString("hex"),
+      ...env,
+      DOCKGRAPH_BIND: bind,
+      PORT: String(port),
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
   });
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const stop = () => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
   };
+  return { baseUrl, process: child, output: () => output, exited, stop };
+}
+
+/** `next start` on a free port (127.0.0.1 unless `options.bind`), once it answers. */
+export async function startNextServer(env: Record<string, string>, options: NextServerOptions = {}): Promise<RunningServer> {
+  const server = await spawnNextServer(env, options);
   try {
-    await waitForHttp(`${baseUrl}/api/health`, child);
+    await waitForHttp(`${server.baseUrl}/api/health`, server.process);
   } catch (error) {
-    stop();
-    throw error;
+    server.stop();
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${server.output()}`);
   }
-  return { baseUrl, process: child, stop };
+  return server;
 }

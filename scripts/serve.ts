@@ -1,20 +1,29 @@
 import { spawn } from "node:child_process";
+import { configProblems, describeProblems, parseConfig } from "../lib/config";
 import { buildIfNeeded, nextBin } from "./app-build";
-import { startSandbox } from "./sandbox/daemon";
+import { sandboxPaths, startSandbox } from "./sandbox/daemon";
 import { repoRoot } from "./sandbox/paths";
 
 /*
  * npm start: the production server against the user's own daemon (DOCKER_HOST, a Docker CLI context, or the default socket),
  * building first when needed. --dev runs `next dev` instead. --sandbox points it at the sandbox daemon
- * (started if needed), which is how the e2e web server runs.
+ * (started if needed), which is how the e2e web server runs. A bad setting stops it before anything starts.
  */
 
 async function main(argv: string[]): Promise<number> {
   const dev = argv.includes("--dev");
   const root = repoRoot();
-  const port = process.env.PORT ?? "3000";
-  const bind = process.env.DOCKGRAPH_BIND ?? "127.0.0.1";
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: port, DOCKGRAPH_BIND: bind, NEXT_TELEMETRY_DISABLED: "1" };
+  const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+  if (argv.includes("--sandbox")) env.DOCKER_HOST = sandboxPaths().dockerHost;
+  const problems = configProblems(env);
+  if (problems.length > 0) {
+    console.error(describeProblems(problems));
+    return 1;
+  }
+  const config = parseConfig(env);
+  const port = String(config.port);
+  const bind = config.bind;
+  Object.assign(env, { PORT: port, DOCKGRAPH_BIND: bind });
   if (argv.includes("--sandbox")) {
     const sandbox = await startSandbox({ log: (line) => console.error(line) });
     env.DOCKER_HOST = sandbox.dockerHost;

@@ -15,6 +15,7 @@ const STATUS_BY_CODE: Record<AppErrorCode, number> = {
   conflict: 409,
   gone: 410,
   internal: 500,
+  misconfigured: 500,
   daemon_error: 502,
   daemon_unreachable: 503,
   daemon_timeout: 504,
