@@ -88,13 +88,13 @@ const envSchema = z
       .refine((value) => /^(unix|tcp|http|https|npipe):\/\/.+/.test(value), "must be unix:///path/to/docker.sock or tcp://host:port")
       .optional(),
     DOCKER_TLS_VERIFY: booleanFlag,
-    DOCKER_CERT_PATH: z.string().trim().min(1, "must not be empty").optional(),
+    DOCKER_CERT_PATH: z.string().trim().optional(),
     DOCKER_CONTEXT: z
       .string()
       .trim()
       .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.+-]*$/, "must be a Docker context name (letters, digits, _ . + -)")
       .optional(),
-    DOCKER_CONFIG: z.string().trim().min(1, "must not be empty").optional(),
+    DOCKER_CONFIG: z.string().trim().optional(),
     PORT: wholeNumber(1, 65535, "a port number").default(3000),
     DOCKGRAPH_BIND: z
       .string()
@@ -118,7 +118,7 @@ const envSchema = z
           .filter((host) => host.length > 0),
       )
       .refine((hosts) => hosts.every((host) => /^[a-z0-9.:[\]-]+$/.test(host)), "must be host names or addresses, separated by commas"),
-    DOCKGRAPH_DATA_DIR: z.string().trim().min(1, "must not be empty").default(".data"),
+    DOCKGRAPH_DATA_DIR: z.string().trim().default(".data"),
     DOCKGRAPH_DOCKER_TIMEOUT_MS: wholeNumber(100, 600_000, "milliseconds").default(15_000),
   })
   .superRefine((values, context) => {
@@ -197,6 +197,11 @@ export interface Config {
   dockerTimeoutMs: number;
 }
 
+/** `NAME=` (empty) means unset, as the Docker CLI reads DOCKER_HOST=. */
+function withoutEmptyValues(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ""));
+}
+
 function issueVariable(issue: z.core.$ZodIssue): string {
   return String(issue.path[0] ?? "configuration");
 }
@@ -205,7 +210,8 @@ function issueVariable(issue: z.core.$ZodIssue): string {
  * Every problem with the configuration, in words: the variable, what is wrong with its value, and a good value.
  * Empty when the server can start. `listen` is where the server really listens when that is not DOCKGRAPH_BIND.
  */
-export function configProblems(env: Record<string, string | undefined>, listen: ListenAddress | null = null): string[] {
+export function configProblems(rawEnv: Record<string, string | undefined>, listen: ListenAddress | null = null): string[] {
+  const env = withoutEmptyValues(rawEnv);
   const problems: string[] = [];
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
@@ -241,7 +247,7 @@ export function describeProblems(problems: readonly string[]): string {
 
 export function parseConfig(env: Record<string, string | undefined>, listen: ListenAddress | null = null): Config {
   const problems = configProblems(env, listen);
-  const parsed = envSchema.safeParse(env);
+  const parsed = envSchema.safeParse(withoutEmptyValues(env));
   if (problems.length > 0 || !parsed.success) throw new AppError("misconfigured", describeProblems(problems));
   const values = parsed.data;
   const bind = listen?.host ?? values.DOCKGRAPH_BIND ?? "127.0.0.1";

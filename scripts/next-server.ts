@@ -23,6 +23,8 @@ export interface RunningServer {
 export interface NextServerOptions {
   /** The address to listen on (`next start -H`, also passed as DOCKGRAPH_BIND); 127.0.0.1 by default. */
   bind?: string;
+  /** Start without any DOCKGRAPH_TOKEN (by default a throwaway one is set unless `env` has one). */
+  withoutToken?: boolean;
 }
 
 export function freePort(): Promise<number> {
@@ -56,18 +58,16 @@ export async function spawnNextServer(env: Record<string, string>, options: Next
   const port = await freePort();
   const bind = options.bind ?? "127.0.0.1";
   const baseUrl = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [nextBin(), "start", "-H", bind, "-p", String(port)], {
-    cwd: repoRoot(),
-    stdio: ["ignore", "pipe", "pipe"],
-    env: {
-      ...process.env,
-      DOCKGRAPH_TOKEN: randomBytes(24).toString("hex"),
-      ...env,
-      DOCKGRAPH_BIND: bind,
-      PORT: String(port),
-      NEXT_TELEMETRY_DISABLED: "1",
-    },
-  });
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    DOCKGRAPH_TOKEN: randomBytes(24).toString("hex"),
+    ...env,
+    DOCKGRAPH_BIND: bind,
+    PORT: String(port),
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+  if (options.withoutToken) delete childEnv.DOCKGRAPH_TOKEN;
+  const child = spawn(process.execPath, [nextBin(), "start", "-H", bind, "-p", String(port)], { cwd: repoRoot(), stdio: ["ignore", "pipe", "pipe"], env: childEnv });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));

@@ -109,6 +109,15 @@ describe("requestRefusal on a server reachable from beyond its machine", () => {
   });
 });
 
+describe("requestRefusal for a form of this origin", () => {
+  it("takes Origin null when the browser itself says same-origin (Referrer-Policy: no-referrer)", () => {
+    const post = (headers: Record<string, string>) => new Request("http://127.0.0.1:3000/login", { method: "POST", headers: { host: "127.0.0.1:3000", origin: "null", ...headers } });
+    expect(requestRefusal(post({ "sec-fetch-site": "same-origin" }), config, { mutating: false })).toBeNull();
+    expect(requestRefusal(post({ "sec-fetch-site": "same-site" }), config, { mutating: false })?.code).toBe("forbidden");
+    expect(requestRefusal(post({}), config, { mutating: false })?.code).toBe("forbidden");
+  });
+});
+
 describe("requestRefusal for top-level navigations", () => {
   it("lets a link from another site open the page, but no other cross-site request", () => {
     const navigate = { host: "127.0.0.1:3000", "sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate", "sec-fetch-dest": "document" };

@@ -92,7 +92,10 @@ export function requestRefusal(request: Request, config: GuardConfig, options: G
   }
 
   const origin = request.headers.get("origin");
-  if (origin !== null) {
+  // Under Referrer-Policy: no-referrer the browser sends "Origin: null" with a form of this very origin; its
+  // Sec-Fetch-Site (which no page can set) still says where the request comes from.
+  const sameOriginForm = origin === "null" && request.headers.get("sec-fetch-site") === "same-origin";
+  if (origin !== null && !sameOriginForm) {
     let originHost: string | null = null;
     try {
       originHost = origin === "null" ? null : new URL(origin).host.toLowerCase();
