@@ -1,9 +1,8 @@
 import type { NextRequest } from "next/server";
 import { NextResponse } from "next/server";
 import { describeProblems, getConfig, isDevelopment, startupProblems } from "@/lib/config";
-import { AppError } from "@/lib/errors";
 import { requestRefusal } from "@/lib/http/guard";
-import { htmlResponse, loginPage } from "@/lib/http/plain-page";
+import { htmlResponse, loginPage, misconfiguredResponse } from "@/lib/http/plain-page";
 import { errorResponse, statusOf } from "@/lib/http/respond";
 import { createNonce, securityHeaders } from "@/lib/http/security-headers";
 import { LOGIN_PATH } from "@/lib/http/session-login";
@@ -21,14 +20,7 @@ function isApi(pathname: string): boolean {
 function refusal(request: NextRequest): Response | null {
   const { pathname } = request.nextUrl;
   const problems = startupProblems();
-  if (problems.length > 0) {
-    const message = describeProblems(problems);
-    if (isApi(pathname)) return errorResponse(new AppError("misconfigured", message));
-    return htmlResponse(
-      { title: "dockgraph cannot start", paragraphs: ["Fix the setting below and start the server again."], details: message },
-      { status: 500 },
-    );
-  }
+  if (problems.length > 0) return misconfiguredResponse(isApi(pathname), describeProblems(problems));
   const error = requestRefusal(request, getConfig(), { mutating: false, anonymous: pathname === LOGIN_PATH });
   if (error === null) return null;
   if (isApi(pathname)) return errorResponse(error);

@@ -65,3 +65,11 @@ export function loginPage(message: string | null, status: number, headers?: Reco
     { status, headers },
   );
 }
+
+/** What every request gets from a server whose configuration has problems: the same words as at start, never a generic error. */
+export function misconfiguredResponse(api: boolean, message: string): Response {
+  if (api) {
+    return Response.json({ error: { code: "misconfigured", message } }, { status: 500, headers: { "cache-control": "no-store" } });
+  }
+  return htmlResponse({ title: "dockgraph cannot start", paragraphs: ["Fix the setting below and start the server again."], details: message }, { status: 500 });
+}
