@@ -89,6 +89,7 @@ async function recheck(
 }
 
 const REMOVAL_WAIT_MS = 5_000;
+const GONE_MEANWHILE_CODES = new Set(["not_found", "conflict", "daemon_error"]);
 
 /**
  * After a 404 or 409: is the step's object gone because something else removed it? A removal
@@ -215,7 +216,8 @@ export async function executePlan(connection: DockerConnection, plan: Plan, audi
     } catch (error) {
       const message = isAppError(error) ? String(error.details?.daemonMessage ?? error.message) : String(error);
       // Removed between the re-check and the call, or being removed by another run or the CLI: nothing left to do.
-      if (isAppError(error) && (error.code === "not_found" || error.code === "conflict") && (await goneMeanwhile(connection, step))) {
+      // (An image deleted under a concurrent DELETE makes the daemon answer 500 "unrecognized image ID".)
+      if (isAppError(error) && GONE_MEANWHILE_CODES.has(error.code) && (await goneMeanwhile(connection, step))) {
         await record(step, "skipped", `${step.subject} was removed meanwhile by something else (the daemon said: ${message}).`);
         return;
       }
