@@ -432,7 +432,7 @@ test.describe("fuzzed requests at every route of a running server", () => {
 test("the relay's recorder reads request heads through bodies of either framing, split anywhere", () => {
   const stream = Buffer.from(
     [
-      "POST /containers/abc/stop?t=10 HTTP/1.1\r\nHost: docker\r\nContent-Length: 11\r\n\r\nGET /no HTTP",
+      "POST /containers/abc/stop?t=10 HTTP/1.1\r\nHost: docker\r\nContent-Length: 12\r\n\r\nGET /no HTTP",
       "POST /build HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nGET /\r\n3;x=1\r\nnop\r\n0\r\nTrailer: 1\r\n\r\n",
       "DELETE /images/sha256:aa?force=false&noprune=false HTTP/1.1\r\nHost: docker\r\n\r\n",
     ].join(""),
