@@ -42,7 +42,7 @@ export type Verdict = Pick<AuditReconciled, "outcome" | "found">;
 const RUNNING_STATES = new Set(["running", "paused", "restarting"]);
 
 export function verdictFor(intent: UnfinishedIntent, answer: StepFacts): Verdict {
-  const what = `${intent.subject}`;
+  const what = intent.subject;
   if (answer.kind === "container") {
     const facts = answer.facts;
     const short = facts?.id.slice(0, 12) ?? "";
