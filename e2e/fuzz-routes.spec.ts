@@ -284,8 +284,13 @@ function judge(sample: Sample, response: RawResponse | null): Verdict {
   if (response === null) {
     // Unanswered may be only: a body cut short (the server drops the half-sent request); CONNECT (Node hands it to a
     // tunnel handler that is not there); and a request refused before its body was read (malformed at the HTTP level,
-    // or over the size limit), whose answer a reset under the unread bytes can destroy in flight.
-    const refusedEarly = !STANDARD_METHODS.includes(sample.method) || /[^\x21-\x7e]/.test(sample.target.toString("latin1")) || (sample.body?.length ?? 0) > 64 * 1024;
+    // a head over Node's 16 KB, or a body over the size limit), whose answer a reset under the unread bytes can
+    // destroy in flight.
+    const refusedEarly =
+      !STANDARD_METHODS.includes(sample.method) ||
+      /[^\x21-\x7e]/.test(sample.target.toString("latin1")) ||
+      sample.target.length > 16 * 1024 ||
+      (sample.body?.length ?? 0) > 64 * 1024;
     if (sample.framing !== "truncated" && sample.method !== "CONNECT" && !refusedEarly) throw new Error(`no answer to ${sample.label}`);
     return "no-answer";
   }
