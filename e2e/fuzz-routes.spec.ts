@@ -16,11 +16,11 @@ import { startSecondServer, type SecondServer } from "./fixtures/second-server";
  * dockgraph makes, naming only objects the host has. Plans are created but never run (a run only ever gets a
  * hostile or unknown plan id), and the sandbox's whole inventory is the same at the end.
  *
- * A fixed seed and DOCKGRAPH_FUZZ_RUNS requests per route (default 150); e.g. DOCKGRAPH_FUZZ_RUNS=2000 for a long walk.
+ * A fixed seed and DOCKGRAPH_FUZZ_RUNS requests per route (default 200); e.g. DOCKGRAPH_FUZZ_RUNS=2000 for a long walk.
  */
 
 const SEED = Number(process.env.DOCKGRAPH_FUZZ_SEED ?? 20261201);
-const RUNS = Number(process.env.DOCKGRAPH_FUZZ_RUNS ?? 150);
+const RUNS = Number(process.env.DOCKGRAPH_FUZZ_RUNS ?? 200);
 const TOKEN = "fuzz-token-0123456789abcdef";
 
 interface Route {
