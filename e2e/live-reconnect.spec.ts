@@ -1,6 +1,6 @@
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
+import { SocketRelay } from "../test/support/socket-relay";
 import { expect, test } from "./fixtures";
 import { startSecondServer, type SecondServer } from "./fixtures/second-server";
 import { GraphPage } from "./pages/graph-page";
@@ -11,43 +11,6 @@ import { GraphPage } from "./pages/graph-page";
  * stopped and restarted (socket gone, connections cut), while the real daemon keeps its state for the
  * other specs.
  */
-
-class SocketRelay {
-  private server: net.Server | null = null;
-  private readonly connections = new Set<net.Socket>();
-
-  constructor(
-    readonly socketPath: string,
-    private readonly daemonSocket: string,
-  ) {}
-
-  async open(): Promise<void> {
-    fs.rmSync(this.socketPath, { force: true });
-    const server = net.createServer((client) => {
-      const upstream = net.connect(this.daemonSocket);
-      for (const socket of [client, upstream]) {
-        this.connections.add(socket);
-        socket.on("close", () => this.connections.delete(socket));
-        socket.on("error", () => socket.destroy());
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(this.socketPath, resolve);
-    });
-    this.server = server;
-  }
-
-  /** Refuse new connections and cut the open ones (the event stream among them). */
-  async close(): Promise<void> {
-    const server = this.server;
-    this.server = null;
-    for (const socket of this.connections) socket.destroy();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-    fs.rmSync(this.socketPath, { force: true });
-  }
-}
 
 test.describe("when the daemon stops and starts again", () => {
   let relay: SocketRelay;

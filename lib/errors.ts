@@ -11,6 +11,8 @@ export type AppErrorCode =
   | "ambiguous"
   | "conflict"
   | "gone"
+  | "payload_too_large"
+  | "unsupported_media_type"
   | "daemon_unreachable"
   | "daemon_timeout"
   | "daemon_error"

@@ -18,7 +18,8 @@ import { isAppError } from "@/lib/errors";
 /*
  * Runs a stored plan through lib/docker, one step at a time. Before each step it re-reads what the step
  * depends on; if the host changed in a way that matters it stops there and touches nothing more. It never
- * forces: a refusal is the step's failure, in the daemon's words. Every step is audited and logged.
+ * forces: a refusal is the step's failure, in the daemon's words. Every step is audited and logged: a step that calls
+ * the daemon writes a durable intent first and its outcome after (lib/audit/), so a crash in between leaves evidence.
  */
 
 const RUNNING_STATES = new Set(["running", "paused", "restarting"]);
@@ -88,6 +89,7 @@ async function recheck(
 }
 
 const REMOVAL_WAIT_MS = 5_000;
+const GONE_MEANWHILE_CODES = new Set(["not_found", "conflict", "daemon_error"]);
 
 /**
  * After a 404 or 409: is the step's object gone because something else removed it? A removal
@@ -165,20 +167,25 @@ export async function executePlan(connection: DockerConnection, plan: Plan, audi
     hooks.onStep(result);
   };
 
+  const stepFields = (step: PlanStep) => ({
+    time: new Date().toISOString(),
+    planId: plan.planId,
+    step: step.id,
+    action: step.action,
+    node: step.node,
+    subject: step.subject,
+    ...(step.ref !== undefined ? { ref: step.ref } : {}),
+  });
+
+  // On disk before the daemon is called: a crash between this and the outcome leaves the evidence the next start checks.
+  const intend = async (step: PlanStep) => {
+    await audit.append({ ...stepFields(step), phase: "intent", outcome: "pending", bytes: step.bytes, message: `About to ${step.command}`, pid: process.pid }, { durable: true });
+  };
+
   const record = async (step: PlanStep, status: StepResult["status"], message: string) => {
     const result: StepResult = { step: step.id, action: step.action, node: step.node, subject: step.subject, status, message, bytes: status === "done" ? step.bytes : 0 };
     results.push(result);
-    await audit.append({
-      time: new Date().toISOString(),
-      planId: plan.planId,
-      step: step.id,
-      action: step.action,
-      node: step.node,
-      subject: step.subject,
-      outcome: status,
-      bytes: result.bytes,
-      message,
-    });
+    await audit.append({ ...stepFields(step), phase: "outcome", outcome: status, bytes: result.bytes, message });
     log(`[dockgraph] plan ${plan.planId} step ${step.id}/${plan.steps.length} ${step.action} ${step.subject}: ${status} — ${message}`);
     hooks.onStep(result);
   };
@@ -202,13 +209,15 @@ export async function executePlan(connection: DockerConnection, plan: Plan, audi
         await record(step, "failed", `The host changed: ${check.message}`);
         return;
       }
+      await intend(step);
       const performed = await perform(connection, step);
       for (const id of performed.deleted) deletedByRun.add(id);
       await record(step, "done", performed.message);
     } catch (error) {
       const message = isAppError(error) ? String(error.details?.daemonMessage ?? error.message) : String(error);
       // Removed between the re-check and the call, or being removed by another run or the CLI: nothing left to do.
-      if (isAppError(error) && (error.code === "not_found" || error.code === "conflict") && (await goneMeanwhile(connection, step))) {
+      // (An image deleted under a concurrent DELETE makes the daemon answer 500 "unrecognized image ID".)
+      if (isAppError(error) && GONE_MEANWHILE_CODES.has(error.code) && (await goneMeanwhile(connection, step))) {
         await record(step, "skipped", `${step.subject} was removed meanwhile by something else (the daemon said: ${message}).`);
         return;
       }

@@ -14,6 +14,8 @@ const STATUS_BY_CODE: Record<AppErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   gone: 410,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
   internal: 500,
   misconfigured: 500,
   daemon_error: 502,

@@ -1,20 +1,26 @@
 import { z } from "zod";
 import { AuditLog } from "@/lib/audit/audit-log";
 import { getConfig } from "@/lib/config";
-import { AppError } from "@/lib/errors";
 import { handle, jsonResponse } from "@/lib/http/respond";
+import { parseQuery } from "@/lib/http/query";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-const limitSchema = z.coerce.number().int().min(1).max(1000).default(100);
+const LIMIT_RULE = "must be a whole number from 1 to 1000";
+const querySchema = {
+  limit: z
+    .string()
+    .regex(/^[0-9]{1,4}$/, LIMIT_RULE)
+    .transform(Number)
+    .refine((limit) => limit >= 1 && limit <= 1000, LIMIT_RULE)
+    .optional(),
+};
 
-/** GET /api/audit?limit=N: the newest executed steps, newest first. */
+/** GET /api/audit?limit=N: the newest audit lines (intents, outcomes, reconciled steps), newest first. */
 export async function GET(request: Request): Promise<Response> {
   return handle(request, { mutating: false }, async () => {
-    const raw = new URL(request.url).searchParams.get("limit") ?? undefined;
-    const limit = limitSchema.safeParse(raw);
-    if (!limit.success) throw new AppError("invalid_input", "limit must be a whole number from 1 to 1000.");
-    return jsonResponse({ entries: await new AuditLog(getConfig().dataDir).recent(limit.data) });
+    const { limit } = parseQuery(request.url, querySchema, "GET /api/audit");
+    return jsonResponse({ entries: await new AuditLog(getConfig().dataDir).recent(limit ?? 100) });
   });
 }

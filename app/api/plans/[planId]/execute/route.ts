@@ -5,6 +5,7 @@ import { claimPlan, finishPlan } from "@/lib/cleanup/plan-store";
 import { PLAN_ID_PATTERN } from "@/lib/cleanup/planning-context";
 import { getConnection } from "@/lib/docker/client";
 import { AppError } from "@/lib/errors";
+import { parseQuery } from "@/lib/http/query";
 import { handle } from "@/lib/http/respond";
 
 export const runtime = "nodejs";
@@ -18,6 +19,7 @@ export async function POST(request: Request, context: { params: Promise<{ planId
   return handle(request, { mutating: true }, async () => {
     const { planId } = await context.params;
     if (!PLAN_ID_PATTERN.test(planId)) throw new AppError("invalid_input", "A plan id is a UUID as returned by POST /api/plans.");
+    parseQuery(request.url, {}, "POST /api/plans/{planId}/execute");
     // Claimed before the stream starts: an unknown, expired or already-run plan is a plain JSON error.
     const plan = claimPlan(planId);
     const encoder = new TextEncoder();

@@ -2,6 +2,7 @@ import { findPlan } from "@/lib/cleanup/plan-store";
 import { PLAN_ID_PATTERN } from "@/lib/cleanup/planning-context";
 import { planAsShellScript } from "@/lib/cleanup/shell-script";
 import { AppError } from "@/lib/errors";
+import { parseQuery } from "@/lib/http/query";
 import { handle } from "@/lib/http/respond";
 
 export const runtime = "nodejs";
@@ -12,6 +13,7 @@ export async function GET(request: Request, context: { params: Promise<{ planId:
   return handle(request, { mutating: false }, async () => {
     const { planId } = await context.params;
     if (!PLAN_ID_PATTERN.test(planId)) throw new AppError("invalid_input", "A plan id is a UUID as returned by POST /api/plans.");
+    parseQuery(request.url, {}, "GET /api/plans/{planId}/script");
     const script = planAsShellScript(findPlan(planId));
     return new Response(script, {
       headers: {
