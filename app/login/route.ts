@@ -59,11 +59,36 @@ function sameSecret(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/**
+ * The body as text, or null once it passes `limit` bytes: reading stops there (the rest is never buffered), whatever
+ * Content-Length claimed or however the body was chunked.
+ */
+async function readBoundedText(request: Request, limit: number): Promise<string | null> {
+  const declared = request.headers.get("content-length");
+  if (declared !== null && Number(declared) > limit) return null;
+  if (request.body === null) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    if (received > limit) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
 export async function POST(request: Request): Promise<Response> {
   const refused = precheck(request);
   if (refused !== null) return refused;
-  if (Number(request.headers.get("content-length") ?? "0") > MAX_FORM_BYTES) return loginPage("That form was too large.", 400);
-  const form = new URLSearchParams((await request.text()).slice(0, MAX_FORM_BYTES));
+  const body = await readBoundedText(request, MAX_FORM_BYTES);
+  if (body === null) return loginPage(`That form was larger than ${MAX_FORM_BYTES} bytes.`, 413);
+  const form = new URLSearchParams(body);
   const token = form.get("token")?.trim() ?? "";
   if (token !== "" && sameSecret(token, getConfig().token)) return signedIn(request);
   return loginPage("That is not this server's token.", 401);

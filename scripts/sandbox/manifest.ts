@@ -1,10 +1,13 @@
 import fs from "node:fs";
+import path from "node:path";
 import { engineRequest } from "./engine-api";
 
 /*
  * The seed manifest: what a seed put on the host, read back from the daemon after seeding, so that
  * tests can name things by role ("the paused container", "the grandchild image") instead of by ID.
- * Plain JSON; written to <sandbox dir>/seed-manifest.json.
+ * Plain JSON; written to <sandbox dir>/seed-manifest.json, always whole (a temporary file renamed over it). While a
+ * seed runs, the file says so (unfinished): a seed cut off half-way leaves a manifest that matches no host, so the
+ * next reader reseeds instead of finding no manifest at all.
  */
 
 export type SeededState = "created" | "running" | "paused" | "restarting" | "removing" | "exited" | "dead";
@@ -74,6 +77,8 @@ export interface SeedManifest {
   images: ManifestImage[];
   /** Every container on the host after seeding. */
   containers: ManifestContainer[];
+  /** Written when a seed began emptying the host: that seed has not finished (or was cut off), so nothing is seeded. */
+  unfinished?: true;
 }
 
 interface RawImage {
@@ -157,6 +162,7 @@ export async function readHostState(dockerHost: string, options: { sizes?: boole
 
 /** Differences between a manifest and the host now; empty when the host is exactly as seeded. */
 export async function compareWithHost(dockerHost: string, manifest: SeedManifest): Promise<string[]> {
+  if (manifest.unfinished) return [`the seed that began at ${manifest.seededAt} did not finish`];
   const host = await readHostState(dockerHost);
   const problems: string[] = [];
   for (const image of manifest.images) {
@@ -182,6 +188,11 @@ export async function compareWithHost(dockerHost: string, manifest: SeedManifest
   return problems;
 }
 
+/** Differences between the manifest (if any) and the host; a missing manifest is one difference, like a changed host. */
+export async function manifestDifferences(dockerHost: string, manifest: SeedManifest | null): Promise<string[]> {
+  return manifest === null ? ["no seed manifest"] : compareWithHost(dockerHost, manifest);
+}
+
 export function readManifest(file: string): SeedManifest | null {
   try {
     return JSON.parse(fs.readFileSync(file, "utf8")) as SeedManifest;
@@ -190,6 +201,29 @@ export function readManifest(file: string): SeedManifest | null {
   }
 }
 
+/** Replaces the file in one step: a reader sees the old manifest or the new one, never a part. */
 export function writeManifest(file: string, manifest: SeedManifest): void {
-  fs.writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);
+  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  try {
+    fs.writeFileSync(temporary, `${JSON.stringify(manifest, null, 2)}\n`);
+    fs.renameSync(temporary, file);
+  } finally {
+    fs.rmSync(temporary, { force: true });
+  }
+}
+
+/** Marks the host as being seeded: until the seed writes its manifest, every comparison reports a difference. */
+export function markSeedUnfinished(file: string, dockerHost: string, kind: SeedManifest["kind"], seed: number | null): void {
+  writeManifest(file, {
+    version: 1,
+    kind,
+    seed,
+    dockerHost,
+    seededAt: new Date().toISOString(),
+    durationMs: 0,
+    scenarios: {},
+    images: [],
+    containers: [],
+    unfinished: true,
+  });
 }

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { BASE_STEPS, LONG_RUNNING, prepareBuildContext } from "./build-context";
 import { docker } from "./docker-cli";
-import { writeManifest, type SeedManifest } from "./manifest";
+import { markSeedUnfinished, writeManifest, type SeedManifest } from "./manifest";
 import {
   assembleManifest,
   assertSandboxHost,
@@ -36,7 +36,7 @@ export {
   waitForState,
   type ResetOptions,
 } from "./seed-support";
-export { readHostState, compareWithHost, readManifest, writeManifest } from "./manifest";
+export { readHostState, compareWithHost, manifestDifferences, readManifest, writeManifest } from "./manifest";
 export type { SeedManifest, ManifestScenario, ManifestImage, ManifestContainer, ManifestMount, SeededState } from "./manifest";
 
 type Log = (line: string) => void;
@@ -71,7 +71,10 @@ export async function seedScenarios(dockerHost: string, options: SeedOptions = {
   const started = Date.now();
   const log = options.log ?? (() => undefined);
   const sandbox = assertSandboxHost(dockerHost, options.allowNonSandbox);
+  const manifestPath = options.manifestPath === undefined ? (sandbox !== null ? path.join(sandbox, "seed-manifest.json") : null) : options.manifestPath;
   if (options.reset !== false) await resetHost(dockerHost, { allowNonSandbox: options.allowNonSandbox, log });
+  // Cut off from here on (a test timeout, a killed run), the host matches no manifest: the next reader reseeds.
+  if (manifestPath !== null) markSeedUnfinished(manifestPath, dockerHost, "scenarios", null);
   const context = prepareBuildContext(workDirFor(dockerHost));
   const build = (steps: string[], tags: string[]) => buildImage(dockerHost, context, [...BASE_STEPS, ...steps], tags);
   const buildOn = (parent: string, steps: string[], tags: string[]) => buildImage(dockerHost, context, [`FROM ${parent}`, ...steps], tags);
@@ -224,7 +227,6 @@ export async function seedScenarios(dockerHost: string, options: SeedOptions = {
   }
 
   const manifest = await assembleManifest(dockerHost, "scenarios", null, plans, removed, started);
-  const manifestPath = options.manifestPath === undefined ? (sandbox !== null ? path.join(sandbox, "seed-manifest.json") : null) : options.manifestPath;
   if (manifestPath !== null) writeManifest(manifestPath, manifest);
   log(`seed: ${manifest.images.length} images and ${manifest.containers.length} containers in ${manifest.durationMs} ms`);
   return manifest;

@@ -1,7 +1,6 @@
-import fs from "node:fs";
 import { inject } from "vitest";
 import { runDocker, type DockerResult } from "@/scripts/sandbox/docker-cli";
-import { compareWithHost, type SeedManifest } from "@/scripts/sandbox/manifest";
+import { manifestDifferences, readManifest, type SeedManifest } from "@/scripts/sandbox/manifest";
 import { seedScenarios, type SeedOptions } from "@/scripts/sandbox/seed";
 
 /*
@@ -15,7 +14,9 @@ export function sandboxDockerHost(): string {
 
 /** The manifest of the seeded host (scenario name → images by role, containers by name). */
 export async function seededManifest(): Promise<SeedManifest> {
-  return JSON.parse(await fs.promises.readFile(inject("seedManifestPath"), "utf8")) as SeedManifest;
+  const manifest = readManifest(inject("seedManifestPath"));
+  if (manifest === null || manifest.unfinished) throw new Error("The sandbox is not seeded: call ensureSeeded() or reseed() first");
+  return manifest;
 }
 
 /** The docker CLI against the sandbox. */
@@ -28,9 +29,9 @@ export async function reseed(options: Omit<SeedOptions, "manifestPath"> = {}): P
   return seedScenarios(inject("dockerHost"), { ...options, manifestPath: inject("seedManifestPath") });
 }
 
-/** Reseeds only when the host no longer matches the manifest. */
+/** Reseeds only when the host no longer matches the manifest (or there is none, or an earlier seed was cut off). */
 export async function ensureSeeded(): Promise<SeedManifest> {
-  const manifest = await seededManifest();
-  const differences = await compareWithHost(inject("dockerHost"), manifest);
-  return differences.length === 0 ? manifest : reseed();
+  const manifest = readManifest(inject("seedManifestPath"));
+  const differences = await manifestDifferences(inject("dockerHost"), manifest);
+  return manifest !== null && differences.length === 0 ? manifest : reseed();
 }
