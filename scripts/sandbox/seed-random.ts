@@ -3,7 +3,7 @@ import path from "node:path";
 import { BASE_STEPS, LONG_RUNNING, prepareBuildContext } from "./build-context";
 import { docker, runDocker } from "./docker-cli";
 import { createRandom } from "./random";
-import { writeManifest, type SeedManifest } from "./manifest";
+import { markSeedUnfinished, writeManifest, type SeedManifest } from "./manifest";
 import {
   assembleManifest,
   assertSandboxHost,
@@ -103,7 +103,10 @@ export async function seedRandomHost(dockerHost: string, seed: number, options: 
   const started = Date.now();
   const log = options.log ?? (() => undefined);
   const sandbox = assertSandboxHost(dockerHost, options.allowNonSandbox);
+  const manifestPath = options.manifestPath === undefined ? (sandbox !== null ? path.join(sandbox, "seed-manifest.json") : null) : options.manifestPath;
   if (options.reset !== false) await resetHost(dockerHost, { allowNonSandbox: options.allowNonSandbox, log });
+  // Cut off from here on, the host matches no manifest: the next reader reseeds.
+  if (manifestPath !== null) markSeedUnfinished(manifestPath, dockerHost, "random", seed);
   const random = createRandom(seed);
   const imageCount = options.images ?? 14;
   const containerCount = options.containers ?? 16;
@@ -242,7 +245,6 @@ export async function seedRandomHost(dockerHost: string, seed: number, options: 
     containers: containerNames,
   };
   const manifest = await assembleManifest(dockerHost, "random", seed, { random: plan }, removed, started);
-  const manifestPath = options.manifestPath === undefined ? (sandbox !== null ? path.join(sandbox, "seed-manifest.json") : null) : options.manifestPath;
   if (manifestPath !== null) writeManifest(manifestPath, manifest);
   log(`seed: random host ${seed}: ${manifest.images.length} images, ${manifest.containers.length} containers in ${manifest.durationMs} ms`);
   return manifest;
