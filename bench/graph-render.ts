@@ -1,5 +1,6 @@
 /**
- * Benchmark: drawing generated hosts of 500, 2,000 and 10,000 nodes in headless Chromium at 1280×800.
+ * Benchmark: drawing generated hosts of 500, 2,000, 10,000 and 12,000 nodes in headless Chromium at 1280×800
+ * (12,000 is issue 11's L host: 2,000 images, 10,000 containers, one image used by 951 of them; largeHost).
  *
  * Runs the production build (`next build` first when stale) with `next start` on a free port, a throwaway token
  * and no daemon: the page's /api/graph and /api/health are answered by Playwright with a generated host
@@ -9,6 +10,10 @@
  *               second animation frame after its first non-empty update: the frame with the graph was produced);
  *   pan, zoom   requestAnimationFrame deltas inside the page while the mouse drags the graph and while the
  *               wheel zooms in and out over it: median and p95 ms (16.7 ms is 60 frames a second);
+ *   click       ms from the click on the busiest image (most containers) to its details in the side panel, and to
+ *               its blockers listed there. /api/blockers is answered by Playwright at once with the image's
+ *               containers as blockers, /api/sizes only after SIZES_DELAY_MS (a big host's first /api/sizes is
+ *               slow): the page's own share of "click → blockers", which must not wait for sizes;
  *   layout      visibleGraph + layoutGraph of the same payload in Node (the same pure code the page runs), ms.
  * Prints a table and writes test-results/bench/graph-render.json.
  *
@@ -18,10 +23,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { chromium, type Browser, type Page } from "@playwright/test";
-import { generatedHost } from "@/bench/generated-host";
+import { generatedHost, largeHost } from "@/bench/generated-host";
 import { layoutGraph } from "@/components/graph/layout";
 import { visibleGraph } from "@/components/graph/visible-graph";
-import type { GraphPayload } from "@/lib/graph/types";
+import type { Blocker, BlockersAnswer } from "@/lib/cleanup/types";
+import type { GraphPayload, PresentImageNode } from "@/lib/graph/types";
 import { buildIfNeeded } from "@/scripts/app-build";
 import { startNextServer, type RunningServer } from "@/scripts/next-server";
 import { repoRoot } from "@/scripts/sandbox/paths";
@@ -34,7 +40,10 @@ function option(name: string, fallback: string): string {
   return index >= 0 ? (process.argv[index + 1] ?? fallback) : fallback;
 }
 
-const SIZES = option("sizes", "500,2000,10000").split(",").map(Number);
+const SIZES = option("sizes", "500,2000,10000,12000").split(",").map(Number);
+/** The size that stands for the L host shape (largeHost) rather than a generatedHost of that many nodes. */
+const LARGE_SIZE = 12_000;
+const SIZES_DELAY_MS = 3_000;
 const RENDERERS = option("renderers", "svg,canvas").split(",");
 
 /* In-page helpers, as strings: functions handed to page.evaluate would carry tsx's __name helper into the page. */
@@ -59,6 +68,18 @@ const STUBS = `
     requestAnimationFrame(tick);
   };
   window.__stopFrames = () => { const frames = window.__frames ?? []; window.__frames = null; return frames; };
+  window.__watchClick = () => {
+    const times = { click: null, details: null, blockers: null };
+    window.__clickTimes = times;
+    document.addEventListener("click", (event) => { if (times.click === null) times.click = event.timeStamp; }, { capture: true, once: true });
+    const seen = () => {
+      if (times.click === null) return;
+      const now = performance.now();
+      if (times.details === null && document.querySelector('[data-testid="node-details"]')) times.details = now;
+      if (times.blockers === null && document.querySelector('[data-testid="blockers"]')) times.blockers = now;
+    };
+    new MutationObserver(seen).observe(document.body, { childList: true, subtree: true });
+  };
 `;
 
 interface FrameStats {
@@ -77,6 +98,8 @@ interface Measurement {
   firstDrawMs: number;
   pan: FrameStats;
   zoom: FrameStats;
+  clickToDetailsMs: number;
+  clickToBlockersMs: number;
 }
 
 function quantile(sorted: number[], q: number): number {
@@ -106,6 +129,60 @@ function layoutMs(host: GraphPayload): number {
   return quantile(runs.sort((a, b) => a - b), 0.5);
 }
 
+/** The image with the most containers: the slowest blockers answer on a real host. */
+function busiestImage(host: GraphPayload): PresentImageNode {
+  let busiest: PresentImageNode | null = null;
+  for (const node of host.nodes) if (node.kind === "image" && !node.missing && (busiest === null || node.containerCount > busiest.containerCount)) busiest = node;
+  if (!busiest) throw new Error("the host has no image");
+  return busiest;
+}
+
+/** A blockers answer for an image: its containers, as the server would list them. */
+function blockersOf(host: GraphPayload, image: PresentImageNode): BlockersAnswer {
+  const blockers: Blocker[] = [];
+  for (const node of host.nodes) {
+    if (node.kind !== "container" || node.imageId !== image.imageId) continue;
+    const running = node.state === "running" || node.state === "paused" || node.state === "restarting";
+    blockers.push({
+      kind: running ? "running-container" : "stopped-container",
+      node: node.id,
+      hard: running,
+      forceOverrides: !running,
+      message: `container ${node.shortId} (${node.name}) is ${node.state}`,
+      clearedBy: running ? ["stop", "remove-container"] : ["remove-container"],
+      state: node.state,
+      depth: 0,
+    });
+  }
+  return {
+    target: image.id,
+    targetKind: "image",
+    node: image.id,
+    effect: "delete",
+    deletable: blockers.length === 0,
+    blockers,
+    daemonMessage: blockers.length === 0 ? null : `conflict: unable to delete ${image.shortId} (must be forced) - image is being used by stopped container`,
+    reclaimableBytes: image.size,
+    reclaimable: { bytes: image.size, layerBytes: image.size, containerBytes: 0, freedLayerCount: 1, complete: true },
+    removes: { containerIds: blockers.map((blocker) => blocker.node.slice("container:".length)), imageIds: [image.imageId], prunedParentIds: [] },
+  };
+}
+
+/** Waits until the view transform the graph last drew with stops changing (a focus or a resize moves it). */
+async function settle(page: Page): Promise<void> {
+  let previous = "";
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    await page.waitForTimeout(100);
+    const current = await page.evaluate(`(() => {
+      const canvas = document.querySelector("canvas.graph-bitmap");
+      if (canvas) return canvas.dataset.transform ?? "";
+      return document.querySelector("svg.graph-canvas g.viewport")?.getAttribute("transform") ?? "";
+    })()`);
+    if (current === previous && current !== "") return;
+    previous = String(current);
+  }
+}
+
 async function measure(browser: Browser, baseUrl: string, host: GraphPayload, renderer: string): Promise<Omit<Measurement, "layoutMs">> {
   const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
   const page: Page = await context.newPage();
@@ -113,6 +190,14 @@ async function measure(browser: Browser, baseUrl: string, host: GraphPayload, re
     await page.addInitScript({ content: STUBS });
     const body = JSON.stringify(host);
     await page.route("**/api/graph", (route) => route.fulfill({ status: 200, contentType: "application/json", body }));
+    const target = busiestImage(host);
+    const blockers = JSON.stringify(blockersOf(host, target));
+    await page.route("**/api/blockers?*", (route) => route.fulfill({ status: 200, contentType: "application/json", body: blockers }));
+    await page.route("**/api/sizes", async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, SIZES_DELAY_MS));
+      await route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify({ generatedAt: host.generatedAt, images: {}, containers: {} }) }).catch(() => {});
+    });
+    await page.route("**/api/disk", (route) => route.fulfill({ status: 503, contentType: "application/json", body: JSON.stringify({ error: { code: "daemon_unreachable", message: "bench" } }) }));
     await page.route("**/api/health", (route) =>
       route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify({ ok: true, daemon: host.daemon, readOnly: false }) }),
     );
@@ -150,6 +235,21 @@ async function measure(browser: Browser, baseUrl: string, host: GraphPayload, re
     }
     await page.waitForTimeout(200);
     const zoom = (await page.evaluate("window.__stopFrames()")) as number[];
+
+    // Click → blockers: focus the busiest image (search, Enter centres it), let go of the selection, click it.
+    const search = page.getByRole("searchbox", { name: "Search images and containers" });
+    await search.fill(target.shortId);
+    await search.press("Enter");
+    await page.getByTestId("blockers").waitFor({ timeout: 60_000 });
+    await search.fill("");
+    await settle(page);
+    await page.keyboard.press("Escape");
+    await page.getByTestId("node-details").waitFor({ state: "detached" });
+    await settle(page);
+    await page.evaluate("window.__watchClick()");
+    await page.mouse.click(centre.x, centre.y);
+    await page.getByTestId("blockers").waitFor({ timeout: 60_000 });
+    const clicked = JSON.parse(await page.evaluate("JSON.stringify(window.__clickTimes)")) as { click: number; details: number | null; blockers: number | null };
     return {
       renderer,
       nodes: host.nodes.length,
@@ -158,6 +258,8 @@ async function measure(browser: Browser, baseUrl: string, host: GraphPayload, re
       firstDrawMs: drawn.at,
       pan: frameStats(pan),
       zoom: frameStats(zoom),
+      clickToDetailsMs: clicked.details === null ? Number.NaN : clicked.details - clicked.click,
+      clickToBlockersMs: clicked.blockers === null ? Number.NaN : clicked.blockers - clicked.click,
     };
   } finally {
     await context.close();
@@ -165,7 +267,7 @@ async function measure(browser: Browser, baseUrl: string, host: GraphPayload, re
 }
 
 function table(rows: Measurement[]): string {
-  const header = ["renderer", "nodes", "drawn", "layout ms", "first draw ms", "pan median", "pan p95", "zoom median", "zoom p95"];
+  const header = ["renderer", "nodes", "drawn", "layout ms", "first draw ms", "pan median", "pan p95", "zoom median", "zoom p95", "click→details", "click→blockers"];
   const lines = rows.map((row) => [
     row.rendererUsed,
     String(row.nodes),
@@ -176,6 +278,8 @@ function table(rows: Measurement[]): string {
     row.pan.p95Ms.toFixed(1),
     row.zoom.medianMs.toFixed(1),
     row.zoom.p95Ms.toFixed(1),
+    row.clickToDetailsMs.toFixed(0),
+    row.clickToBlockersMs.toFixed(0),
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => (line[column] ?? "").length)));
   const format = (cells: string[]) => cells.map((cell, column) => cell.padStart(widths[column] ?? 0)).join("  ");
@@ -193,13 +297,13 @@ async function main(): Promise<void> {
   const rows: Measurement[] = [];
   try {
     for (const size of SIZES) {
-      const host = generatedHost(size, SEED);
+      const host = size === LARGE_SIZE ? largeHost(SEED) : generatedHost(size, SEED);
       const layout = layoutMs(host);
       for (const renderer of RENDERERS) {
         const row = { ...(await measure(browser, baseUrl, host, renderer)), layoutMs: layout };
         rows.push(row);
         console.error(
-          `${row.rendererUsed} ${size}: first draw ${row.firstDrawMs.toFixed(0)} ms, pan p95 ${row.pan.p95Ms.toFixed(1)} ms, zoom p95 ${row.zoom.p95Ms.toFixed(1)} ms`,
+          `${row.rendererUsed} ${size}: first draw ${row.firstDrawMs.toFixed(0)} ms, pan p95 ${row.pan.p95Ms.toFixed(1)} ms, zoom p95 ${row.zoom.p95Ms.toFixed(1)} ms, click → blockers ${row.clickToBlockersMs.toFixed(0)} ms`,
         );
       }
     }
