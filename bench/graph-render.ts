@@ -168,19 +168,25 @@ function blockersOf(host: GraphPayload, image: PresentImageNode): BlockersAnswer
   };
 }
 
-/** Waits until the view transform the graph last drew with stops changing (a focus or a resize moves it). */
-async function settle(page: Page): Promise<void> {
+/** The view transform the graph last drew with, once it has stopped changing. */
+async function settledTransform(page: Page): Promise<{ x: number; y: number; k: number }> {
   let previous = "";
   for (let attempt = 0; attempt < 50; attempt += 1) {
     await page.waitForTimeout(100);
-    const current = await page.evaluate(`(() => {
-      const canvas = document.querySelector("canvas.graph-bitmap");
-      if (canvas) return canvas.dataset.transform ?? "";
-      return document.querySelector("svg.graph-canvas g.viewport")?.getAttribute("transform") ?? "";
-    })()`);
-    if (current === previous && current !== "") return;
-    previous = String(current);
+    const current = String(
+      await page.evaluate(`(() => {
+        const canvas = document.querySelector("canvas.graph-bitmap");
+        if (canvas) return canvas.dataset.transform ?? "";
+        const svg = document.querySelector("svg.graph-canvas g.viewport")?.getAttribute("transform") ?? "";
+        const match = /translate\\(([-\\d.e]+),\\s*([-\\d.e]+)\\)\\s*scale\\(([-\\d.e]+)\\)/.exec(svg);
+        return match ? match.slice(1).join(" ") : "";
+      })()`),
+    );
+    if (current === previous && current !== "") break;
+    previous = current;
   }
+  const [x = 0, y = 0, k = 1] = previous.split(" ").map(Number);
+  return { x, y, k };
 }
 
 async function measure(browser: Browser, baseUrl: string, host: GraphPayload, renderer: string): Promise<Omit<Measurement, "layoutMs">> {
@@ -236,18 +242,23 @@ async function measure(browser: Browser, baseUrl: string, host: GraphPayload, re
     await page.waitForTimeout(200);
     const zoom = (await page.evaluate("window.__stopFrames()")) as number[];
 
-    // Click → blockers: focus the busiest image (search, Enter centres it), let go of the selection, click it.
-    const search = page.getByRole("searchbox", { name: "Search images and containers" });
-    await search.fill(target.shortId);
-    await search.press("Enter");
-    await page.getByTestId("blockers").waitFor({ timeout: 60_000 });
-    await search.fill("");
-    await settle(page);
-    await page.keyboard.press("Escape");
-    await page.getByTestId("node-details").waitFor({ state: "detached" });
-    await settle(page);
+    // Click → blockers, on an image never selected before (nothing cached): zoom in on it until it is drawn
+    // at full size, then click it. Its place comes from the same pure layout the page ran on the same payload.
+    const placed = layoutGraph(visibleGraph(host, { showBuildSteps: false, collapsedProjects: new Set<string>() })).nodes.find((entry) => entry.id === target.id);
+    if (!placed) throw new Error("the busiest image is not drawn");
+    const onScreen = (transform: { x: number; y: number; k: number }) => ({ x: box.x + transform.x + placed.x * transform.k, y: box.y + transform.y + placed.y * transform.k });
+    let transform = await settledTransform(page);
+    for (let step = 0; step < 60 && transform.k < 1; step += 1) {
+      const point = onScreen(transform);
+      await page.mouse.move(point.x, point.y);
+      await page.mouse.wheel(0, -240);
+      await page.waitForTimeout(30);
+      if (step % 5 === 4) transform = await settledTransform(page);
+    }
+    transform = await settledTransform(page);
     await page.evaluate("window.__watchClick()");
-    await page.mouse.click(centre.x, centre.y);
+    const point = onScreen(transform);
+    await page.mouse.click(point.x, point.y);
     await page.getByTestId("blockers").waitFor({ timeout: 60_000 });
     const clicked = JSON.parse(await page.evaluate("JSON.stringify(window.__clickTimes)")) as { click: number; details: number | null; blockers: number | null };
     return {
