@@ -14,10 +14,12 @@
  *               its blockers listed there. /api/blockers is answered by Playwright at once with the image's
  *               containers as blockers, /api/sizes only after SIZES_DELAY_MS (a big host's first /api/sizes is
  *               slow): the page's own share of "click → blockers", which must not wait for sizes;
- *   layout      visibleGraph + layoutGraph of the same payload in Node (the same pure code the page runs), ms.
+ *   layout      visibleGraph + layoutGraph of the same payload in Node (the same pure code the page runs), ms;
+ *   main ms     what the page's first layout cost its main thread ("graph-layout" and "graph-layout-send" measures):
+ *               the whole layout, or with the layout worker only the hand-over and putting the answer together.
  * Prints a table and writes test-results/bench/graph-render.json.
  *
- *   npx tsx bench/graph-render.ts [--sizes 500,2000] [--renderers svg,canvas]
+ *   npx tsx bench/graph-render.ts [--sizes 500,2000] [--renderers svg,canvas] [--layout main]
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -45,6 +47,8 @@ const SIZES = option("sizes", "500,2000,10000,12000").split(",").map(Number);
 const LARGE_SIZE = 12_000;
 const SIZES_DELAY_MS = 3_000;
 const RENDERERS = option("renderers", "svg,canvas").split(",");
+/** `--layout main` keeps the page's layout on the main thread (the layout worker's threshold is measured so). */
+const LAYOUT = option("layout", "");
 
 /* In-page helpers, as strings: functions handed to page.evaluate would carry tsx's __name helper into the page. */
 const STUBS = `
@@ -100,6 +104,8 @@ interface Measurement {
   zoom: FrameStats;
   clickToDetailsMs: number;
   clickToBlockersMs: number;
+  pageLayoutMainMs: number;
+  layoutThread: string;
 }
 
 function quantile(sorted: number[], q: number): number {
@@ -194,6 +200,10 @@ async function measure(browser: Browser, baseUrl: string, host: GraphPayload, re
   const page: Page = await context.newPage();
   try {
     await page.addInitScript({ content: STUBS });
+    page.on("pageerror", (error) => console.error(`page error: ${error.message}`));
+    page.on("console", (message) => {
+      if (message.type() === "error") console.error(`console: ${message.text()}`);
+    });
     const body = JSON.stringify(host);
     await page.route("**/api/graph", (route) => route.fulfill({ status: 200, contentType: "application/json", body }));
     const target = busiestImage(host);
@@ -207,7 +217,7 @@ async function measure(browser: Browser, baseUrl: string, host: GraphPayload, re
     await page.route("**/api/health", (route) =>
       route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify({ ok: true, daemon: host.daemon, readOnly: false }) }),
     );
-    await page.goto(`${baseUrl}/?renderer=${renderer}`);
+    await page.goto(`${baseUrl}/?renderer=${renderer}${LAYOUT ? `&layout=${LAYOUT}` : ""}`);
     await page.waitForSelector('[data-testid="graph"][data-drawn="true"]', { timeout: 180_000 });
     const drawn = JSON.parse(
       await page.evaluate(`JSON.stringify((() => {
@@ -216,6 +226,13 @@ async function measure(browser: Browser, baseUrl: string, host: GraphPayload, re
         return { at: mark.startTime, nodes: mark.detail.nodes, renderer: graph.getAttribute("data-renderer") };
       })())`),
     ) as { at: number; nodes: number; renderer: string };
+    const layoutCost = JSON.parse(
+      await page.evaluate(`JSON.stringify((() => {
+        const [first] = performance.getEntriesByName("graph-layout");
+        const [send] = performance.getEntriesByName("graph-layout-send");
+        return { ms: (first?.duration ?? 0) + (send?.duration ?? 0), thread: first?.detail?.thread ?? "?" };
+      })())`),
+    ) as { ms: number; thread: string };
 
     const box = await page.locator('[data-testid="graph"]').boundingBox();
     if (!box) throw new Error("the graph has no box");
@@ -271,6 +288,8 @@ async function measure(browser: Browser, baseUrl: string, host: GraphPayload, re
       zoom: frameStats(zoom),
       clickToDetailsMs: clicked.details === null ? Number.NaN : clicked.details - clicked.click,
       clickToBlockersMs: clicked.blockers === null ? Number.NaN : clicked.blockers - clicked.click,
+      pageLayoutMainMs: layoutCost.ms,
+      layoutThread: layoutCost.thread,
     };
   } finally {
     await context.close();
@@ -278,12 +297,14 @@ async function measure(browser: Browser, baseUrl: string, host: GraphPayload, re
 }
 
 function table(rows: Measurement[]): string {
-  const header = ["renderer", "nodes", "drawn", "layout ms", "first draw ms", "pan median", "pan p95", "zoom median", "zoom p95", "click→details", "click→blockers"];
+  const header = ["renderer", "nodes", "drawn", "layout ms", "page layout", "main ms", "first draw ms", "pan median", "pan p95", "zoom median", "zoom p95", "click→details", "click→blockers"];
   const lines = rows.map((row) => [
     row.rendererUsed,
     String(row.nodes),
     String(row.drawnNodes),
     row.layoutMs.toFixed(1),
+    row.layoutThread,
+    row.pageLayoutMainMs.toFixed(1),
     row.firstDrawMs.toFixed(0),
     row.pan.medianMs.toFixed(1),
     row.pan.p95Ms.toFixed(1),
