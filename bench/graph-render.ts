@@ -13,7 +13,8 @@
  *   click       ms from the click on the busiest image (most containers) to its details in the side panel, and to
  *               its blockers listed there. /api/blockers is answered by Playwright at once with the image's
  *               containers as blockers, /api/sizes only after SIZES_DELAY_MS (a big host's first /api/sizes is
- *               slow): the page's own share of "click → blockers", which must not wait for sizes;
+ *               slow): the page's own share of "click → blockers", which must not wait for sizes ("click→answer":
+ *               until the stubbed answer had arrived, Playwright's routing included);
  *   layout      visibleGraph + layoutGraph of the same payload in Node (the same pure code the page runs), ms;
  *   main ms     what the page's first layout cost its main thread ("graph-layout" and "graph-layout-send" measures):
  *               the whole layout, or with the layout worker only the hand-over and putting the answer together.
@@ -104,6 +105,8 @@ interface Measurement {
   zoom: FrameStats;
   clickToDetailsMs: number;
   clickToBlockersMs: number;
+  /** Until the (stubbed, immediate) /api/blockers answer had arrived: the rest of click → blockers is the page's. */
+  clickToAnswerMs: number;
   pageLayoutMainMs: number;
   layoutThread: string;
 }
@@ -277,7 +280,9 @@ async function measure(browser: Browser, baseUrl: string, host: GraphPayload, re
     const point = onScreen(transform);
     await page.mouse.click(point.x, point.y);
     await page.getByTestId("blockers").waitFor({ timeout: 60_000 });
-    const clicked = JSON.parse(await page.evaluate("JSON.stringify(window.__clickTimes)")) as { click: number; details: number | null; blockers: number | null };
+    const clicked = JSON.parse(
+      await page.evaluate(`JSON.stringify({ ...window.__clickTimes, answer: performance.getEntriesByType("resource").filter((entry) => entry.name.includes("/api/blockers")).at(-1)?.responseEnd ?? null })`),
+    ) as { click: number; details: number | null; blockers: number | null; answer: number | null };
     return {
       renderer,
       nodes: host.nodes.length,
@@ -288,6 +293,7 @@ async function measure(browser: Browser, baseUrl: string, host: GraphPayload, re
       zoom: frameStats(zoom),
       clickToDetailsMs: clicked.details === null ? Number.NaN : clicked.details - clicked.click,
       clickToBlockersMs: clicked.blockers === null ? Number.NaN : clicked.blockers - clicked.click,
+      clickToAnswerMs: clicked.answer === null ? Number.NaN : clicked.answer - clicked.click,
       pageLayoutMainMs: layoutCost.ms,
       layoutThread: layoutCost.thread,
     };
@@ -297,7 +303,7 @@ async function measure(browser: Browser, baseUrl: string, host: GraphPayload, re
 }
 
 function table(rows: Measurement[]): string {
-  const header = ["renderer", "nodes", "drawn", "layout ms", "page layout", "main ms", "first draw ms", "pan median", "pan p95", "zoom median", "zoom p95", "click→details", "click→blockers"];
+  const header = ["renderer", "nodes", "drawn", "layout ms", "page layout", "main ms", "first draw ms", "pan median", "pan p95", "zoom median", "zoom p95", "click→details", "click→answer", "click→blockers"];
   const lines = rows.map((row) => [
     row.rendererUsed,
     String(row.nodes),
@@ -311,6 +317,7 @@ function table(rows: Measurement[]): string {
     row.zoom.medianMs.toFixed(1),
     row.zoom.p95Ms.toFixed(1),
     row.clickToDetailsMs.toFixed(0),
+    row.clickToAnswerMs.toFixed(0),
     row.clickToBlockersMs.toFixed(0),
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => (line[column] ?? "").length)));
