@@ -42,6 +42,8 @@ const FONT = "ui-sans-serif, system-ui, sans-serif";
 /** Folded badges and groups get a label once they are this wide on screen. */
 const FOLDED_LABEL_MIN_PX = 90;
 const FOLDED_FONT_PX = 11;
+/** An image with this many containers gets its counts written even when its badge is narrower than the text. */
+const PILL_LABEL_MIN_CONTAINERS = 20;
 
 export function createCanvasRenderer(canvas: HTMLCanvasElement, options: GraphRendererOptions): GraphRenderer {
   const context = canvas.getContext("2d");
@@ -179,6 +181,19 @@ export function createCanvasRenderer(canvas: HTMLCanvasElement, options: GraphRe
     ctx.fillText(text, x + 6 / k, y + (FOLDED_FONT_PX + 5) / k, Math.max(1, width - 12 / k));
   }
 
+  /** A label on its own background at the top of a box too narrow for it: the counts of a busy image. */
+  function pillLabel(text: string, x: number, y: number, k: number): void {
+    ctx.font = `600 ${FOLDED_FONT_PX / k}px ${FONT}`;
+    const padding = 4 / k;
+    const width = ctx.measureText(text).width + padding * 2;
+    ctx.globalAlpha = 0.9;
+    ctx.fillStyle = colour("var(--graph-bg)");
+    ctx.fillRect(x, y, width, (FOLDED_FONT_PX + 6) / k);
+    ctx.globalAlpha = 1;
+    ctx.fillStyle = colour("var(--graph-text)");
+    ctx.fillText(text, x + padding, y + (FOLDED_FONT_PX + 1) / k);
+  }
+
   /** Adds a rectangle to the path of its look, so that each look is one draw call however many boxes share it. */
   function addTo(batches: Map<string, Path2D>, key: string, x: number, y: number, width: number, height: number): void {
     let path = batches.get(key);
@@ -211,6 +226,7 @@ export function createCanvasRenderer(canvas: HTMLCanvasElement, options: GraphRe
     const fills = new Map<string, Path2D>();
     const strokes = new Map<string, Path2D>();
     const labelled: ContainerBadge[] = [];
+    const pills: ContainerBadge[] = [];
     for (const badge of badges) {
       if (!visible(badge.x, badge.y, badge.x + badge.width, badge.y + badge.height)) continue;
       const running = badge.active > 0;
@@ -218,10 +234,12 @@ export function createCanvasRenderer(canvas: HTMLCanvasElement, options: GraphRe
       const stroke = selected.has(badge.image) ? "var(--node-selected)" : highlighted.has(badge.image) ? "var(--node-highlight)" : running ? STATE_COLORS.running : null;
       if (stroke) addTo(strokes, stroke, badge.x, badge.y, badge.width, badge.height);
       if (badge.width * k >= FOLDED_LABEL_MIN_PX) labelled.push(badge);
+      else if (badge.count >= PILL_LABEL_MIN_CONTAINERS) pills.push(badge);
     }
     fillBatches(fills, 0.35);
     strokeBatches(strokes, 2 / k);
     for (const badge of labelled) foldedLabel(badge.label, badge.x, badge.y, badge.width, k);
+    for (const badge of pills) pillLabel(badge.label, badge.x, badge.y, k);
   }
 
   function drawGroups(groups: RepositoryGroup[], edges: GroupEdge[], visible: (x1: number, y1: number, x2: number, y2: number) => boolean, k: number): void {
