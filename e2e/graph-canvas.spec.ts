@@ -178,3 +178,19 @@ test("a host with many Compose projects offers them from one drop-down, not a ro
   await filters.locator(`[data-compose-project="${first}"]`).click();
   await expect(filters.getByText(`${projects.size} projects, 1 folded ▾`)).toBeVisible();
 });
+
+test("zoomed out, containers fold into badges (and further out repositories into one node); zoomed in, every node is back", async ({ page }) => {
+  await serveGeneratedHost(page);
+  await page.goto("/");
+  await expect(page.getByTestId("graph")).toHaveAttribute("data-drawn", "true");
+  const canvas = page.locator("canvas.graph-bitmap");
+  // The whole host in view is too small for single containers.
+  await expect(canvas).toHaveAttribute("data-zoom-level", /^(images|repositories)$/);
+  const box = await canvas.boundingBox();
+  if (!box) throw new Error("the canvas has no box");
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  for (let step = 0; step < 6; step += 1) await page.mouse.wheel(0, -300);
+  await expect(canvas).toHaveAttribute("data-zoom-level", "nodes");
+  for (let step = 0; step < 14; step += 1) await page.mouse.wheel(0, 300);
+  await expect(canvas).toHaveAttribute("data-zoom-level", "repositories");
+});

@@ -1,5 +1,5 @@
 import type { EngineInfo } from "@/lib/docker/types";
-import type { GraphPayload } from "@/lib/graph/types";
+import type { GraphEdge, GraphNode, GraphPayload, NodeId } from "@/lib/graph/types";
 
 /** Browser-side access to the dockgraph HTTP API: typed answers, and the server's JSON errors as ApiError. */
 
@@ -29,13 +29,22 @@ function isErrorBody(value: unknown): value is { error: ApiErrorBody } {
   return typeof error === "object" && error !== null && "code" in error && "message" in error;
 }
 
-export async function fetchJson<T>(path: string, init: RequestInit = {}): Promise<T> {
-  let response: Response;
+/** What every read takes: TanStack Query's abort signal, so that a superseded request is cancelled in the browser. */
+export interface RequestOptions {
+  signal?: AbortSignal;
+}
+
+async function send(path: string, init: RequestInit): Promise<Response> {
   try {
-    response = await fetch(path, { ...init, headers: { accept: "application/json", ...init.headers } });
-  } catch {
+    return await fetch(path, { ...init, headers: { accept: "application/json", ...init.headers } });
+  } catch (error) {
+    // A cancelled request is not an unreachable server: the caller asked for it, and TanStack expects the abort.
+    if (init.signal?.aborted) throw error;
     throw new ApiError(0, { code: "server_unreachable", message: "The dockgraph server does not answer. Is it still running?" });
   }
+}
+
+async function readJson<T>(response: Response): Promise<T> {
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
     throw new ApiError(
@@ -46,13 +55,58 @@ export async function fetchJson<T>(path: string, init: RequestInit = {}): Promis
   return body as T;
 }
 
+export async function fetchJson<T>(path: string, init: RequestInit = {}): Promise<T> {
+  return readJson<T>(await send(path, init));
+}
+
 export interface HealthAnswer {
   ok: true;
   daemon: EngineInfo;
   readOnly: boolean;
 }
 
+/**
+ * `/api/graph`. A server with a live host model adds `version` (it increases with every change, and deltas on
+ * `/api/events` say which version they lead from and to); an older server sends none.
+ */
+export interface LiveGraph extends GraphPayload {
+  version?: number;
+}
+
+/**
+ * `event: delta` on `/api/events`: applied to the graph at `baseVersion` it gives the graph at `version`.
+ * An upsert replaces the whole node with that id; an edge is identified by source, target and kind.
+ * (Client-side copy of the server's delta contract, DESIGN.md "The live host model".)
+ */
+export interface GraphDelta {
+  host: string;
+  version: number;
+  baseVersion: number;
+  upserts: GraphNode[];
+  removals: NodeId[];
+  edgeUpserts: GraphEdge[];
+  edgeRemovals: GraphEdge[];
+}
+
+/** `event: connected`: the stream is (re)established, or the server re-listed the host. Older servers send `{}`. */
+export interface StreamConnected {
+  host?: string;
+  version?: number;
+}
+
+// The last graph answer and its ETag: an unchanged model answers 304 to If-None-Match, and this is the body.
+let lastGraph: { etag: string; graph: LiveGraph } | null = null;
+
+async function graph({ signal }: RequestOptions = {}): Promise<LiveGraph> {
+  const response = await send("/api/graph", { signal, headers: lastGraph ? { "if-none-match": lastGraph.etag } : {} });
+  if (response.status === 304 && lastGraph) return lastGraph.graph;
+  const body = await readJson<LiveGraph>(response);
+  const etag = response.headers.get("etag");
+  lastGraph = etag ? { etag, graph: body } : null;
+  return body;
+}
+
 export const api = {
-  health: () => fetchJson<HealthAnswer>("/api/health"),
-  graph: () => fetchJson<GraphPayload>("/api/graph"),
+  health: ({ signal }: RequestOptions = {}) => fetchJson<HealthAnswer>("/api/health", { signal }),
+  graph,
 };

@@ -1,13 +1,14 @@
 import type { Plan, PruneScope, RunSummary, StepResult } from "@/lib/cleanup/plan-types";
 import type { BlockersAnswer } from "@/lib/cleanup/types";
-import { ApiError, fetchJson } from "@/lib/api-client";
+import type { DiskSummary } from "@/lib/graph/disk-summary";
+import { ApiError, fetchJson, type RequestOptions } from "@/lib/api-client";
 
 /** Browser-side calls for explaining and cleaning up. The server's token goes only into changing requests. */
 
 const TOKEN_HEADER = "x-dockgraph-token";
 
-function changing(token: string, body: unknown): RequestInit {
-  return { method: "POST", headers: { "content-type": "application/json", [TOKEN_HEADER]: token }, body: JSON.stringify(body) };
+function changing(token: string, body: unknown, { signal }: RequestOptions = {}): RequestInit {
+  return { method: "POST", headers: { "content-type": "application/json", [TOKEN_HEADER]: token }, body: JSON.stringify(body), signal };
 }
 
 async function apiErrorOf(response: Response): Promise<ApiError> {
@@ -32,15 +33,19 @@ export interface HostSizes {
 }
 
 export const cleanupApi = {
-  sizes: () => fetchJson<HostSizes>("/api/sizes"),
-  blockers: (target: string) => fetchJson<BlockersAnswer>(`/api/blockers?target=${encodeURIComponent(target)}`),
-  plan: (token: string, targets: string[], stopRunning: boolean) => fetchJson<Plan>("/api/plans", changing(token, { targets, stopRunning })),
-  prunePlan: (token: string, scope: PruneScope, filters: PruneFilters = {}) => fetchJson<Plan>("/api/prune/plan", changing(token, { scope, ...filters })),
+  sizes: ({ signal }: RequestOptions = {}) => fetchJson<HostSizes>("/api/sizes", { signal }),
+  disk: ({ signal }: RequestOptions = {}) => fetchJson<DiskSummary>("/api/disk", { signal }),
+  blockers: (target: string, { signal }: RequestOptions = {}) => fetchJson<BlockersAnswer>(`/api/blockers?target=${encodeURIComponent(target)}`, { signal }),
+  /** Planning changes nothing: a plan asked for again with other options cancels the one before. */
+  plan: (token: string, targets: string[], stopRunning: boolean, options: RequestOptions = {}) =>
+    fetchJson<Plan>("/api/plans", changing(token, { targets, stopRunning }, options)),
+  prunePlan: (token: string, scope: PruneScope, filters: PruneFilters = {}, options: RequestOptions = {}) =>
+    fetchJson<Plan>("/api/prune/plan", changing(token, { scope, ...filters }, options)),
   scriptUrl: (planId: string) => `/api/plans/${encodeURIComponent(planId)}/script`,
 
   /** The plan as the shell script the download gives, to show in place. */
-  async script(planId: string): Promise<string> {
-    const response = await fetch(cleanupApi.scriptUrl(planId));
+  async script(planId: string, { signal }: RequestOptions = {}): Promise<string> {
+    const response = await fetch(cleanupApi.scriptUrl(planId), { signal });
     if (!response.ok) throw await apiErrorOf(response);
     return response.text();
   },

@@ -3,7 +3,9 @@ export const queryKeys = {
   all: ["docker"] as const,
   health: () => [...queryKeys.all, "health"] as const,
   graph: () => [...queryKeys.all, "graph"] as const,
-  blockers: (target: string) => [...queryKeys.all, "blockers", target] as const,
+  /** Every blockers answer (the prefix of each target's key). */
+  allBlockers: () => [...queryKeys.all, "blockers"] as const,
+  blockers: (target: string) => [...queryKeys.allBlockers(), target] as const,
   sizes: () => [...queryKeys.all, "sizes"] as const,
   disk: () => [...queryKeys.all, "disk"] as const,
 };

@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
 import type { Blocker } from "@/lib/cleanup/types";
 import { cleanupApi } from "@/lib/cleanup-client";
 import type { GraphNode, NodeId } from "@/lib/graph/types";
@@ -26,11 +26,16 @@ const KIND_LABELS: Record<Blocker["kind"], string> = {
   "missing-image": "missing image",
 };
 
+/** Blockers listed at first: an image on a CI host can have a thousand containers, and the panel must show at once. */
+const FIRST_BLOCKERS = 50;
+
 /** What blocks removing the selected node, in the daemon's terms, and what removing it would free. */
 export function BlockersPanel({ node, nodesById, onSelect, onBlockingNodes }: BlockersPanelProps) {
-  const answer = useQuery({ queryKey: queryKeys.blockers(node.id), queryFn: () => cleanupApi.blockers(node.id) });
-  // Slow the first time on a big host (every image inspected), cached after: fetched beside the blockers.
-  const sizes = useQuery({ queryKey: queryKeys.sizes(), queryFn: cleanupApi.sizes, staleTime: 30_000 });
+  const [listAll, setListAll] = useState<string | null>(null);
+  // Another selection cancels the request for this one (the signal): a quick walk through the list costs one answer.
+  const answer = useQuery({ queryKey: queryKeys.blockers(node.id), queryFn: ({ signal }) => cleanupApi.blockers(node.id, { signal }) });
+  // Slow the first time on a big host (every image inspected), cached after: fetched beside the blockers, never waited for.
+  const sizes = useQuery({ queryKey: queryKeys.sizes(), queryFn: ({ signal }) => cleanupApi.sizes({ signal }), staleTime: 30_000 });
   const space = node.kind === "image" ? sizes.data?.images[node.imageId] : undefined;
   const writable = node.kind === "container" ? sizes.data?.containers[node.containerId] : undefined;
 
@@ -81,7 +86,7 @@ export function BlockersPanel({ node, nodesById, onSelect, onBlockingNodes }: Bl
         <>
           <h3 className="mt-4 text-sm font-semibold">In the way ({data.blockers.length})</h3>
           <ul className="mt-1 space-y-1.5" data-testid="blocker-list">
-            {data.blockers.map((blocker, index) => {
+            {(listAll === node.id ? data.blockers : data.blockers.slice(0, FIRST_BLOCKERS)).map((blocker, index) => {
               const blockerNode = nodesById.get(blocker.node);
               return (
                 <li key={`${blocker.kind}-${blocker.node}-${blocker.reference ?? index}`} className="rounded border border-slate-200 p-2 text-sm dark:border-slate-700" data-blocker-kind={blocker.kind}>
@@ -109,6 +114,11 @@ export function BlockersPanel({ node, nodesById, onSelect, onBlockingNodes }: Bl
               );
             })}
           </ul>
+          {data.blockers.length > FIRST_BLOCKERS && listAll !== node.id ? (
+            <button type="button" onClick={() => setListAll(node.id)} className="mt-1.5 text-sm font-medium text-indigo-700 hover:underline dark:text-indigo-300" data-testid="list-all-blockers">
+              List all {data.blockers.length}
+            </button>
+          ) : null}
         </>
       ) : null}
 

@@ -13,6 +13,8 @@ export type PlanRequest = { kind: "targets"; targets: string[]; title: string } 
 interface PlanDialogProps {
   request: PlanRequest;
   token: string;
+  /** The live stream sends deltas: the graph shows each step's effect without being fetched again. */
+  graphFollowsHost: boolean;
   onClose: () => void;
 }
 
@@ -36,7 +38,7 @@ type Phase = { name: "planning" } | { name: "preview"; plan: Plan } | { name: "r
  * Plan → preview (steps, warnings, what is left out, total) → consent → run with live progress.
  * Nothing runs before the user presses Run; stopping running containers needs its own tick.
  */
-export function PlanDialog({ request, token, onClose }: PlanDialogProps) {
+export function PlanDialog({ request, token, graphFollowsHost, onClose }: PlanDialogProps) {
   const queryClient = useQueryClient();
   const [stopRunning, setStopRunning] = useState(false);
   const [phase, setPhase] = useState<Phase>({ name: "planning" });
@@ -45,23 +47,35 @@ export function PlanDialog({ request, token, onClose }: PlanDialogProps) {
   const [pruneFilters, setPruneFilters] = useState<PruneFilters>({});
   const dialogRef = useRef<HTMLDialogElement>(null);
 
-  // Only the newest planning request may set the preview: an older answer arriving late must not replace
-  // the plan for the options the user chose since.
-  const planningRequest = useRef(0);
+  // Only the newest planning request may set the preview: the one before is cancelled, so that an older answer
+  // cannot replace the plan for the options the user chose since.
+  const planning = useRef<AbortController | null>(null);
 
   const makePlan = useCallback(async () => {
-    const requestNumber = ++planningRequest.current;
+    planning.current?.abort();
+    const controller = new AbortController();
+    planning.current = controller;
+    const { signal } = controller;
     setPhase({ name: "planning" });
     try {
       const plan =
         request.kind === "targets"
-          ? await cleanupApi.plan(token, request.targets, stopRunning)
-          : await cleanupApi.prunePlan(token, request.scope, pruneFilters);
-      if (requestNumber === planningRequest.current) setPhase({ name: "preview", plan });
+          ? await cleanupApi.plan(token, request.targets, stopRunning, { signal })
+          : await cleanupApi.prunePlan(token, request.scope, pruneFilters, { signal });
+      if (!signal.aborted) setPhase({ name: "preview", plan });
     } catch (error) {
-      if (requestNumber === planningRequest.current) setPhase({ name: "error", message: error instanceof Error ? error.message : String(error) });
+      if (!signal.aborted) setPhase({ name: "error", message: error instanceof Error ? error.message : String(error) });
     }
   }, [request, token, stopRunning, pruneFilters]);
+
+  const scriptRequest = useRef<AbortController | null>(null);
+  useEffect(
+    () => () => {
+      planning.current?.abort();
+      scriptRequest.current?.abort();
+    },
+    [],
+  );
 
   useEffect(() => {
     dialogRef.current?.showModal();
@@ -80,7 +94,7 @@ export function PlanDialog({ request, token, onClose }: PlanDialogProps) {
       await cleanupApi.execute(token, plan.planId, (event) => {
         if (event.type === "step") {
           setResults((previous) => new Map(previous).set(event.step, event));
-          void queryClient.invalidateQueries({ queryKey: queryKeys.graph() });
+          if (!graphFollowsHost) void queryClient.invalidateQueries({ queryKey: queryKeys.graph() });
         } else if (event.type === "summary") {
           setPhase({ name: "finished", plan, summary: event.summary });
         } else {
@@ -90,19 +104,24 @@ export function PlanDialog({ request, token, onClose }: PlanDialogProps) {
     } catch (error) {
       setPhase({ name: "error", message: error instanceof Error ? error.message : String(error) });
     } finally {
-      void queryClient.invalidateQueries({ queryKey: queryKeys.all });
+      // What the graph does not carry (blockers, space) is read again; the graph itself only without deltas.
+      void queryClient.invalidateQueries({ queryKey: queryKeys.all, predicate: (query) => !graphFollowsHost || query.queryKey[1] !== queryKeys.graph()[1] });
     }
   };
 
   const toggleScript = async (planId: string) => {
+    scriptRequest.current?.abort();
     if (script?.planId === planId) {
       setScript(null);
       return;
     }
+    const controller = new AbortController();
+    scriptRequest.current = controller;
     try {
-      setScript({ planId, text: await cleanupApi.script(planId) });
+      const text = await cleanupApi.script(planId, { signal: controller.signal });
+      setScript({ planId, text });
     } catch (error) {
-      setScript({ planId, text: `# The script could not be read: ${error instanceof Error ? error.message : String(error)}` });
+      if (!controller.signal.aborted) setScript({ planId, text: `# The script could not be read: ${error instanceof Error ? error.message : String(error)}` });
     }
   };
 

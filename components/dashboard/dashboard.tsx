@@ -14,6 +14,7 @@ import { NodeDetails } from "@/components/dashboard/node-details";
 import { listOrder, NodeList } from "@/components/dashboard/node-list";
 import { ThemeToggle } from "@/components/dashboard/theme-toggle";
 import { useLiveUpdates } from "@/components/dashboard/use-live-updates";
+import { shareGraph } from "@/components/dashboard/graph-delta";
 import { matchesSearch } from "@/components/dashboard/search";
 import { BlockersPanel } from "@/components/blockers/blockers-panel";
 import { CleanupButton } from "@/components/cleanup/cleanup-button";
@@ -40,9 +41,17 @@ export function Dashboard(props: DashboardProps) {
 const NO_NODES: ReadonlySet<NodeId> = new Set();
 
 function DashboardScreen({ token, readOnly }: DashboardProps) {
-  const live = useLiveUpdates();
-  const health = useQuery({ queryKey: queryKeys.health(), queryFn: api.health, refetchInterval: live ? false : 5_000 });
-  const graph = useQuery({ queryKey: queryKeys.graph(), queryFn: api.graph, refetchInterval: live ? false : 10_000 });
+  const { live, deltas, fetchGraph } = useLiveUpdates();
+  // While the stream is live nothing is polled; with deltas the cached graph is the host's (fetched again only on a gap).
+  const health = useQuery({ queryKey: queryKeys.health(), queryFn: api.health, refetchInterval: live ? false : 5_000, refetchOnWindowFocus: !live });
+  const graph = useQuery({
+    queryKey: queryKeys.graph(),
+    queryFn: fetchGraph,
+    refetchInterval: live ? false : 10_000,
+    staleTime: deltas && live ? Infinity : 5_000,
+    refetchOnWindowFocus: !(deltas && live),
+    structuralSharing: shareGraph,
+  });
   const [selectedId, setSelectedId] = useState<NodeId | null>(null);
   const [search, setSearch] = useState("");
   const [fitRequest, setFitRequest] = useState(0);
@@ -231,7 +240,7 @@ function DashboardScreen({ token, readOnly }: DashboardProps) {
           ) : null}
         </main>
       )}
-      {planRequest ? <PlanDialog key={JSON.stringify(planRequest)} request={planRequest} token={token} onClose={() => setPlanRequest(null)} /> : null}
+      {planRequest ? <PlanDialog key={JSON.stringify(planRequest)} request={planRequest} token={token} graphFollowsHost={deltas && live} onClose={() => setPlanRequest(null)} /> : null}
     </div>
   );
 }

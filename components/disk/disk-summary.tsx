@@ -1,14 +1,13 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { fetchJson } from "@/lib/api-client";
-import type { DiskSummary } from "@/lib/graph/disk-summary";
+import { cleanupApi } from "@/lib/cleanup-client";
 import { queryKeys } from "@/lib/query-keys";
 import { formatBytes } from "@/lib/format";
 
 /** The host's disk use, like `docker system df`: totals, what is active, what could be reclaimed. */
 export function DiskSummaryBar() {
-  const disk = useQuery({ queryKey: queryKeys.disk(), queryFn: () => fetchJson<DiskSummary>("/api/disk"), staleTime: 30_000 });
+  const disk = useQuery({ queryKey: queryKeys.disk(), queryFn: ({ signal }) => cleanupApi.disk({ signal }), staleTime: 30_000 });
   if (!disk.data) return null;
   const { images, containers } = disk.data;
   return (

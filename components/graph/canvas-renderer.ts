@@ -2,8 +2,19 @@ import { quadtree, type Quadtree } from "d3-quadtree";
 import { select } from "d3-selection";
 import "d3-transition";
 import { zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior, type ZoomTransform } from "d3-zoom";
-import type { GraphLayout, LayoutFrame, PositionedNode } from "@/components/graph/layout";
-import { nodeDescription } from "@/components/graph/node-style";
+import type { NodeId } from "@/lib/graph/types";
+import type { GraphLayout, LayoutFrame, PositionedEdge, PositionedNode } from "@/components/graph/layout";
+import { nodeDescription, STATE_COLORS } from "@/components/graph/node-style";
+import {
+  foldLayout,
+  IMAGES_MIN_SCALE,
+  NODES_MIN_SCALE,
+  semanticView,
+  type ContainerBadge,
+  type FoldedLayout,
+  type GroupEdge,
+  type RepositoryGroup,
+} from "@/components/graph/semantic-zoom";
 import {
   edgeLook,
   fitTransform,
@@ -12,20 +23,27 @@ import {
   type GraphRenderer,
   type GraphRendererOptions,
   type GraphViewState,
+  type NodeLook,
 } from "@/components/graph/renderer";
 
 /*
  * The canvas renderer for big graphs: one <canvas>, d3-zoom for the transform, a quadtree for hit-testing,
  * and level of detail — only what is in the viewport is drawn, shapes are batched by colour, text only once
- * the zoom makes it readable. Same looks as the SVG renderer (renderer.ts), colours from the CSS variables,
- * read again when the theme changes.
+ * the zoom makes it readable, and a semantic zoom (semantic-zoom.ts) further out: containers folded into badges,
+ * then repositories into one node each. Same looks as the SVG renderer (renderer.ts), colours from the CSS
+ * variables, read again when the theme changes.
  */
 
 /** Below this scale labels would be under ~5 px high: draw shapes only. */
 const LABEL_MIN_SCALE = 0.45;
 /** Below this scale nodes are a few pixels: plain batched rectangles, straight edges. */
-const DETAIL_MIN_SCALE = 0.2;
+const DETAIL_MIN_SCALE = NODES_MIN_SCALE;
 const FONT = "ui-sans-serif, system-ui, sans-serif";
+/** Folded badges and groups get a label once they are this wide on screen. */
+const FOLDED_LABEL_MIN_PX = 90;
+const FOLDED_FONT_PX = 11;
+/** An image with this many containers gets its counts written even when its badge is narrower than the text. */
+const PILL_LABEL_MIN_CONTAINERS = 20;
 
 export function createCanvasRenderer(canvas: HTMLCanvasElement, options: GraphRendererOptions): GraphRenderer {
   const context = canvas.getContext("2d");
@@ -38,6 +56,11 @@ export function createCanvasRenderer(canvas: HTMLCanvasElement, options: GraphRe
   let maxHalfWidth = 0;
   let maxHalfHeight = 0;
   let transform: ZoomTransform = zoomIdentity;
+  let folded: FoldedLayout | null = null;
+  // Looks only change with the layout or the view state: not recomputed on every frame of a pan.
+  let looks = new Map<PositionedNode, NodeLook>();
+  /** The images that hold the selection or a highlighted node: their badge or group is emphasised when folded. */
+  let emphasisedImages: { selected: Set<NodeId>; highlighted: Set<NodeId> } | null = null;
   let userMoved = false;
   let frame = 0;
   let cssWidth = 0;
@@ -101,12 +124,156 @@ export function createCanvasRenderer(canvas: HTMLCanvasElement, options: GraphRe
     const [right, bottom] = transform.invert([cssWidth, cssHeight]);
     const visible = (x1: number, y1: number, x2: number, y2: number) => x2 >= left && x1 <= right && y2 >= top && y1 <= bottom;
 
-    drawFrames(layout.frames, visible, k);
-    drawEdges(visible, k);
-    const shown = layout.nodes.filter((entry) => visible(entry.x - entry.width / 2, entry.y - entry.height / 2, entry.x + entry.width / 2, entry.y + entry.height / 2));
+    const view = k >= NODES_MIN_SCALE ? null : semanticView(foldedLayout(layout), k);
+    canvas.dataset.zoomLevel = view?.level ?? "nodes";
+    if (view === null) {
+      drawFrames(layout.frames, visible, k);
+      drawEdges(layout.edges, visible, k);
+    } else if (view.level === "images") {
+      drawEdges(view.edges, visible, k);
+      drawBadges(view.badges, visible, k);
+    } else {
+      drawGroups(view.groups, view.groupEdges, visible, k);
+    }
+    const nodes = view === null ? layout.nodes : view.nodes;
+    const shown = nodes.filter((entry) => visible(entry.x - entry.width / 2, entry.y - entry.height / 2, entry.x + entry.width / 2, entry.y + entry.height / 2));
     if (k < DETAIL_MIN_SCALE) drawNodesCoarse(shown);
     else drawNodesDetailed(shown, k >= LABEL_MIN_SCALE);
     canvas.dataset.drawnNodes = String(shown.length);
+  }
+
+  function foldedLayout(current: GraphLayout): FoldedLayout {
+    if (folded?.layout !== current) folded = foldLayout(current);
+    return folded;
+  }
+
+  function lookOf(entry: PositionedNode): NodeLook {
+    let look = looks.get(entry);
+    if (!look) {
+      look = nodeLook(entry, state);
+      looks.set(entry, look);
+    }
+    return look;
+  }
+
+  function emphasis(): { selected: Set<NodeId>; highlighted: Set<NodeId> } {
+    if (emphasisedImages) return emphasisedImages;
+    const imageOf = new Map<string, NodeId>();
+    const selected = new Set<NodeId>();
+    const highlighted = new Set<NodeId>();
+    if (layout && (state.selectedId !== null || state.highlighted.size > 0)) {
+      for (const entry of layout.nodes) if (entry.node.kind === "image") imageOf.set(entry.node.imageId, entry.id);
+      for (const entry of layout.nodes) {
+        const isSelected = entry.id === state.selectedId;
+        if (!isSelected && !state.highlighted.has(entry.id)) continue;
+        const image = entry.node.kind === "image" ? entry.id : imageOf.get(entry.node.imageId);
+        if (image) (isSelected ? selected : highlighted).add(image);
+      }
+    }
+    emphasisedImages = { selected, highlighted };
+    return emphasisedImages;
+  }
+
+  /** Text at a fixed size on screen, inside a box of the layout. */
+  function foldedLabel(text: string, x: number, y: number, width: number, k: number): void {
+    ctx.fillStyle = colour("var(--graph-text)");
+    ctx.font = `600 ${FOLDED_FONT_PX / k}px ${FONT}`;
+    ctx.fillText(text, x + 6 / k, y + (FOLDED_FONT_PX + 5) / k, Math.max(1, width - 12 / k));
+  }
+
+  /** A label on its own background at the top of a box too narrow for it: the counts of a busy image. */
+  function pillLabel(text: string, x: number, y: number, k: number): void {
+    ctx.font = `600 ${FOLDED_FONT_PX / k}px ${FONT}`;
+    const padding = 4 / k;
+    const width = ctx.measureText(text).width + padding * 2;
+    ctx.globalAlpha = 0.9;
+    ctx.fillStyle = colour("var(--graph-bg)");
+    ctx.fillRect(x, y, width, (FOLDED_FONT_PX + 6) / k);
+    ctx.globalAlpha = 1;
+    ctx.fillStyle = colour("var(--graph-text)");
+    ctx.fillText(text, x + padding, y + (FOLDED_FONT_PX + 1) / k);
+  }
+
+  /** Adds a rectangle to the path of its look, so that each look is one draw call however many boxes share it. */
+  function addTo(batches: Map<string, Path2D>, key: string, x: number, y: number, width: number, height: number): void {
+    let path = batches.get(key);
+    if (!path) {
+      path = new Path2D();
+      batches.set(key, path);
+    }
+    path.rect(x, y, width, height);
+  }
+
+  function fillBatches(batches: Map<string, Path2D>, alpha = 1): void {
+    ctx.globalAlpha = alpha;
+    for (const [fill, path] of batches) {
+      ctx.fillStyle = colour(fill);
+      ctx.fill(path);
+    }
+    ctx.globalAlpha = 1;
+  }
+
+  function strokeBatches(batches: Map<string, Path2D>, width: number): void {
+    ctx.lineWidth = width;
+    for (const [stroke, path] of batches) {
+      ctx.strokeStyle = colour(stroke);
+      ctx.stroke(path);
+    }
+  }
+
+  function drawBadges(badges: ContainerBadge[], visible: (x1: number, y1: number, x2: number, y2: number) => boolean, k: number): void {
+    const { selected, highlighted } = emphasis();
+    const fills = new Map<string, Path2D>();
+    const strokes = new Map<string, Path2D>();
+    const labelled: ContainerBadge[] = [];
+    const pills: ContainerBadge[] = [];
+    for (const badge of badges) {
+      if (!visible(badge.x, badge.y, badge.x + badge.width, badge.y + badge.height)) continue;
+      const running = badge.active > 0;
+      addTo(fills, running ? STATE_COLORS.running : STATE_COLORS.exited, badge.x, badge.y, badge.width, badge.height);
+      const stroke = selected.has(badge.image) ? "var(--node-selected)" : highlighted.has(badge.image) ? "var(--node-highlight)" : running ? STATE_COLORS.running : null;
+      if (stroke) addTo(strokes, stroke, badge.x, badge.y, badge.width, badge.height);
+      if (badge.width * k >= FOLDED_LABEL_MIN_PX) labelled.push(badge);
+      else if (badge.count >= PILL_LABEL_MIN_CONTAINERS) pills.push(badge);
+    }
+    fillBatches(fills, 0.35);
+    strokeBatches(strokes, 2 / k);
+    for (const badge of labelled) foldedLabel(badge.label, badge.x, badge.y, badge.width, k);
+    for (const badge of pills) pillLabel(badge.label, badge.x, badge.y, k);
+  }
+
+  function drawGroups(groups: RepositoryGroup[], edges: GroupEdge[], visible: (x1: number, y1: number, x2: number, y2: number) => boolean, k: number): void {
+    const path = new Path2D();
+    for (const edge of edges) {
+      if (!visible(Math.min(edge.x1, edge.x2), Math.min(edge.y1, edge.y2), Math.max(edge.x1, edge.x2), Math.max(edge.y1, edge.y2))) continue;
+      path.moveTo(edge.x1, edge.y1);
+      path.lineTo(edge.x2, edge.y2);
+    }
+    ctx.strokeStyle = colour("var(--graph-edge-child)");
+    ctx.lineWidth = 1 / k;
+    ctx.stroke(path);
+    const { selected, highlighted } = emphasis();
+    const maxBytes = Math.max(1, folded?.maxGroupBytes ?? 1);
+    const fills = new Map<string, Path2D>();
+    const thin = new Map<string, Path2D>();
+    const thick = new Map<string, Path2D>();
+    const labelled: RepositoryGroup[] = [];
+    for (const group of groups) {
+      if (!visible(group.x, group.y, group.x + group.width, group.y + group.height)) continue;
+      addTo(fills, "var(--node-image-fill)", group.x, group.y, group.width, group.height);
+      // Where the space is: a bar along the bottom, as long as the group's bytes against the largest group's.
+      const bar = Math.min(group.height / 3, 6 / k);
+      addTo(fills, "var(--graph-space)", group.x, group.y + group.height - bar, (group.width * group.bytes) / maxBytes, bar);
+      // Where the blockers are: running containers outline the group in the running colour.
+      const emphasised = group.images.some((image) => selected.has(image)) ? "var(--node-selected)" : group.images.some((image) => highlighted.has(image)) ? "var(--node-highlight)" : null;
+      if (emphasised !== null || group.active > 0) addTo(thick, emphasised ?? STATE_COLORS.running, group.x, group.y, group.width, group.height);
+      else addTo(thin, "var(--node-image-stroke)", group.x, group.y, group.width, group.height);
+      if (group.width * k >= FOLDED_LABEL_MIN_PX) labelled.push(group);
+    }
+    fillBatches(fills);
+    strokeBatches(thin, 1 / k);
+    strokeBatches(thick, 2.5 / k);
+    for (const group of labelled) foldedLabel(group.label, group.x, group.y, group.width, k);
   }
 
   function drawFrames(frames: LayoutFrame[], visible: (x1: number, y1: number, x2: number, y2: number) => boolean, k: number): void {
@@ -127,11 +294,10 @@ export function createCanvasRenderer(canvas: HTMLCanvasElement, options: GraphRe
     ctx.setLineDash([]);
   }
 
-  function drawEdges(visible: (x1: number, y1: number, x2: number, y2: number) => boolean, k: number): void {
-    if (!layout) return;
+  function drawEdges(edges: PositionedEdge[], visible: (x1: number, y1: number, x2: number, y2: number) => boolean, k: number): void {
     // One path per look: thousands of strokes become a handful of draw calls.
     const batches = new Map<string, { look: ReturnType<typeof edgeLook>; path: Path2D }>();
-    for (const entry of layout.edges) {
+    for (const entry of edges) {
       if (!visible(Math.min(entry.x1, entry.x2), Math.min(entry.y1, entry.y2), Math.max(entry.x1, entry.x2), Math.max(entry.y1, entry.y2))) continue;
       const look = edgeLook(entry, state);
       const key = `${look.stroke}|${look.width}|${look.opacity}|${look.dash ? 1 : 0}`;
@@ -170,7 +336,7 @@ export function createCanvasRenderer(canvas: HTMLCanvasElement, options: GraphRe
         emphasised.push(entry);
         continue;
       }
-      const look = nodeLook(entry, state);
+      const look = lookOf(entry);
       // Far out, the outline colour says more than the fill (state, dangling, missing).
       const key = `${look.stroke}|${look.opacity}`;
       let path = batches.get(key);
@@ -194,7 +360,7 @@ export function createCanvasRenderer(canvas: HTMLCanvasElement, options: GraphRe
     // The selection on top of everything else.
     const ordered = state.selectedId ? [...shown.filter((entry) => entry.id !== state.selectedId), ...shown.filter((entry) => entry.id === state.selectedId)] : shown;
     for (const entry of ordered) {
-      const look = nodeLook(entry, state);
+      const look = lookOf(entry);
       const x = entry.x - entry.width / 2;
       const y = entry.y - entry.height / 2;
       ctx.globalAlpha = look.opacity;
@@ -237,21 +403,56 @@ export function createCanvasRenderer(canvas: HTMLCanvasElement, options: GraphRe
     ctx.globalAlpha = 1;
   }
 
-  function nodeAt(clientX: number, clientY: number): PositionedNode | null {
+  /** Where a client point is in layout coordinates. */
+  function layoutPoint(clientX: number, clientY: number): [number, number] {
     const bounds = canvas.getBoundingClientRect();
-    const [x, y] = transform.invert([clientX - bounds.left, clientY - bounds.top]);
+    return transform.invert([clientX - bounds.left, clientY - bounds.top]);
+  }
+
+  function nodeAt(x: number, y: number, accept: (entry: PositionedNode) => boolean): PositionedNode | null {
     let found: PositionedNode | null = null;
     index.visit((quad, x0, y0, x1, y1) => {
       if (!quad.length) {
         for (let leaf: typeof quad | undefined = quad; leaf; leaf = leaf.next) {
           const entry = leaf.data;
-          if (Math.abs(entry.x - x) <= entry.width / 2 && Math.abs(entry.y - y) <= entry.height / 2) found = entry;
+          if (Math.abs(entry.x - x) <= entry.width / 2 && Math.abs(entry.y - y) <= entry.height / 2 && accept(entry)) found = entry;
         }
       }
       // Skip quadrants whose nodes cannot reach the point.
       return found !== null || x0 > x + maxHalfWidth || x1 < x - maxHalfWidth || y0 > y + maxHalfHeight || y1 < y - maxHalfHeight;
     });
     return found;
+  }
+
+  type Hit = { kind: "node"; entry: PositionedNode } | { kind: "folded"; label: string; box: { x: number; y: number; width: number; height: number }; minScale: number };
+
+  /** What is drawn under a client point at the current zoom: a node, or a badge or group that unfolds when clicked. */
+  function hitAt(clientX: number, clientY: number): Hit | null {
+    const [x, y] = layoutPoint(clientX, clientY);
+    if (!layout) return null;
+    const view = transform.k >= NODES_MIN_SCALE ? null : semanticView(foldedLayout(layout), transform.k);
+    const inside = (box: { x: number; y: number; width: number; height: number }) => x >= box.x && x <= box.x + box.width && y >= box.y && y <= box.y + box.height;
+    if (view === null || view.level === "images") {
+      const entry = nodeAt(x, y, (candidate) => view === null || candidate.node.kind === "image");
+      if (entry) return { kind: "node", entry };
+    }
+    if (view?.level === "images") {
+      const badge = view.badges.find(inside);
+      return badge ? { kind: "folded", label: badge.label, box: badge, minScale: NODES_MIN_SCALE } : null;
+    }
+    if (view?.level === "repositories") {
+      const group = view.groups.find(inside);
+      return group ? { kind: "folded", label: group.label, box: group, minScale: IMAGES_MIN_SCALE } : null;
+    }
+    return null;
+  }
+
+  /** Unfolds a badge or a group: zooms in on it, at least to the scale where what it holds is drawn. */
+  function unfold(box: { x: number; y: number; width: number; height: number }, minScale: number): void {
+    userMoved = true;
+    const k = Math.min(1, Math.max(minScale * 1.1, Math.min((cssWidth * 0.8) / Math.max(1, box.width), (cssHeight * 0.8) / Math.max(1, box.height))));
+    const next = zoomIdentity.translate(cssWidth / 2 - (box.x + box.width / 2) * k, cssHeight / 2 - (box.y + box.height / 2) * k).scale(k);
+    canvasSelection.transition().duration(300).call(zoomBehavior.transform, next);
   }
 
   const zoomBehavior: ZoomBehavior<HTMLCanvasElement, unknown> = zoom<HTMLCanvasElement, unknown>()
@@ -264,15 +465,20 @@ export function createCanvasRenderer(canvas: HTMLCanvasElement, options: GraphRe
   canvasSelection.call(zoomBehavior).on("dblclick.zoom", null);
 
   // d3-zoom swallows the click that ends a drag, so a click here is a real click.
-  const onClick = (event: MouseEvent) => options.onSelect(nodeAt(event.clientX, event.clientY)?.id ?? null);
-  let hovered: PositionedNode | null = null;
+  const onClick = (event: MouseEvent) => {
+    const hit = hitAt(event.clientX, event.clientY);
+    if (hit?.kind === "folded") unfold(hit.box, hit.minScale);
+    else options.onSelect(hit?.entry.id ?? null);
+  };
+  let hovered = "";
   const onMove = (event: MouseEvent) => {
     if (event.buttons !== 0) return;
-    const entry = nodeAt(event.clientX, event.clientY);
-    if (entry === hovered) return;
-    hovered = entry;
-    canvas.style.cursor = entry ? "pointer" : "";
-    canvas.title = entry ? nodeDescription(entry.node) : "";
+    const hit = hitAt(event.clientX, event.clientY);
+    const title = hit === null ? "" : hit.kind === "node" ? nodeDescription(hit.entry.node) : `${hit.label} (click to zoom in)`;
+    if (title === hovered) return;
+    hovered = title;
+    canvas.style.cursor = hit ? (hit.kind === "node" ? "pointer" : "zoom-in") : "";
+    canvas.title = title;
   };
   canvas.addEventListener("click", onClick);
   canvas.addEventListener("mousemove", onMove);
@@ -300,6 +506,8 @@ export function createCanvasRenderer(canvas: HTMLCanvasElement, options: GraphRe
     update(nextLayout, nextState) {
       if (nextLayout !== layout) {
         layout = nextLayout;
+        looks = new Map();
+        emphasisedImages = null;
         index = quadtree<PositionedNode>()
           .x((entry) => entry.x)
           .y((entry) => entry.y)
@@ -307,6 +515,10 @@ export function createCanvasRenderer(canvas: HTMLCanvasElement, options: GraphRe
         maxHalfWidth = Math.max(0, ...nextLayout.nodes.map((entry) => entry.width / 2));
         maxHalfHeight = Math.max(0, ...nextLayout.nodes.map((entry) => entry.height / 2));
         canvas.setAttribute("aria-label", `Dependency graph of ${nextLayout.nodes.length} images and containers, drawn on a canvas; the list beside it has every node`);
+      }
+      if (nextState !== state) {
+        looks = new Map();
+        emphasisedImages = null;
       }
       state = nextState;
       if (!userMoved) fit(false);

@@ -255,7 +255,22 @@ function crowds(a: { x: number; y: number; width: number; height: number }, b: {
   return a.x < b.x + b.width + KEPT_PLACE_GAP && b.x < a.x + a.width + KEPT_PLACE_GAP && a.y < b.y + b.height + KEPT_PLACE_GAP && b.y < a.y + a.height + KEPT_PLACE_GAP;
 }
 
-export function layoutGraph(graph: Pick<GraphPayload, "nodes" | "edges">, previous?: GraphLayout | null): GraphLayout {
+/** The edges between placed nodes, from the nodes' places (edges to nodes not placed are left out). */
+export function positionEdges(graphEdges: readonly GraphEdge[], nodes: readonly PositionedNode[]): PositionedEdge[] {
+  const byId = new Map(nodes.map((entry) => [entry.id, entry]));
+  const edges: PositionedEdge[] = [];
+  for (const edge of graphEdges) {
+    const source = byId.get(edge.source);
+    const target = byId.get(edge.target);
+    if (!source || !target) continue;
+    // Both kinds point up: a container to the image above it, a child image to its parent.
+    edges.push({ edge, x1: source.x, y1: source.y - source.height / 2, x2: target.x, y2: target.y + target.height / 2 });
+  }
+  return edges;
+}
+
+/** Of the previous layout only the family boxes count: families that still fit keep their place. */
+export function layoutGraph(graph: Pick<GraphPayload, "nodes" | "edges">, previous?: Pick<GraphLayout, "families"> | null): GraphLayout {
   const images = graph.nodes.filter((node): node is ImageNode => node.kind === "image").sort(compareNodes);
   const containers = graph.nodes.filter((node): node is ContainerNode => node.kind === "container").sort(compareNodes);
   const families = new Map<string, Family>(images.map((image) => [image.imageId, { image, children: [], containers: [], width: 0, height: 0 }]));
@@ -318,15 +333,7 @@ export function layoutGraph(graph: Pick<GraphPayload, "nodes" | "edges">, previo
     place(root, root.image.id, box.x, box.y, placed);
   }
 
-  const byId = new Map(placed.nodes.map((entry) => [entry.id, entry]));
-  const edges: PositionedEdge[] = [];
-  for (const edge of graph.edges) {
-    const source = byId.get(edge.source);
-    const target = byId.get(edge.target);
-    if (!source || !target) continue;
-    // Both kinds point up: a container to the image above it, a child image to its parent.
-    edges.push({ edge, x1: source.x, y1: source.y - source.height / 2, x2: target.x, y2: target.y + target.height / 2 });
-  }
+  const edges = positionEdges(graph.edges, placed.nodes);
 
   let left = Infinity;
   let top = Infinity;

@@ -18,6 +18,12 @@ export class GraphPage {
     return this.page.locator(`svg.graph-canvas [data-node-id="${nodeId}"]`);
   }
 
+  /** The ids of the containers drawn on the graph ("container:<64 hex>"), sorted. */
+  async drawnContainerIds(): Promise<string[]> {
+    const ids = await this.page.locator('svg.graph-canvas [data-kind="container"]').evaluateAll((nodes) => nodes.map((node) => node.getAttribute("data-node-id") ?? ""));
+    return ids.sort();
+  }
+
   /** The accessible list entry of a node. */
   listEntry(nodeId: string): Locator {
     return this.page.locator(`[data-list-node-id="${nodeId}"]`);
