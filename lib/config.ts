@@ -48,6 +48,7 @@ const envSchema = z.object({
     ),
   DOCKGRAPH_DATA_DIR: z.string().trim().min(1).default(".data"),
   DOCKGRAPH_DOCKER_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  DOCKGRAPH_CONSISTENCY_CHECK_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
 });
 
 export interface Config {
@@ -68,6 +69,8 @@ export interface Config {
   allowedHosts: readonly string[];
   dataDir: string;
   dockerTimeoutMs: number;
+  /** How often the live host model compares itself with the daemon's lists (drift after dropped events). */
+  consistencyCheckMs: number;
 }
 
 export function parseConfig(env: Record<string, string | undefined>): Config {
@@ -91,6 +94,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     allowedHosts: values.DOCKGRAPH_ALLOWED_HOSTS,
     dataDir: values.DOCKGRAPH_DATA_DIR,
     dockerTimeoutMs: values.DOCKGRAPH_DOCKER_TIMEOUT_MS,
+    consistencyCheckMs: values.DOCKGRAPH_CONSISTENCY_CHECK_MS,
   };
 }
 
