@@ -346,7 +346,20 @@ export class HostModel {
       }
     }
     await read([...formerHolders]);
+    // The classic builder commits its steps without events: a new image's unknown parents are read too.
+    for (let unknownParents = this.unknownParents(graph, results); unknownParents.length > 0; unknownParents = this.unknownParents(graph, results)) {
+      await read(unknownParents);
+      for (const id of unknownParents) if (!results.has(id)) results.set(id, null);
+    }
     return results;
+  }
+
+  private unknownParents(graph: GraphState, results: ReadonlyMap<string, ImageRecord | null>): string[] {
+    const parents = new Set<string>();
+    for (const record of results.values()) {
+      if (record?.parentId && !results.has(record.parentId) && !graph.image(record.parentId)) parents.add(record.parentId);
+    }
+    return [...parents];
   }
 
   private applyReads(
