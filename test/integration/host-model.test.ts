@@ -24,7 +24,15 @@ const CONSISTENCY_CHECK_MS = parseConfig({ DOCKGRAPH_CONSISTENCY_CHECK_MS: "1500
 
 let relay: EventFilterRelay;
 let model: HostModel;
+/** Seeded images, which the random changes never remove: every container and build starts from one that exists. */
+let seededImageIds: string[];
 const log: string[] = [];
+
+function aSeededImage(): string {
+  const id = seededImageIds[0];
+  if (id === undefined) throw new Error("the seeded host has no tagged image");
+  return id;
+}
 
 function docker(args: readonly string[], input?: string) {
   return runDocker(sandboxDockerHost(), args, { check: false, ...(input !== undefined ? { input, env: { DOCKER_BUILDKIT: "0" } } : {}) });
@@ -60,7 +68,8 @@ async function expectModelEqualsDaemon(timeoutMs = 10_000): Promise<void> {
 }
 
 beforeAll(async () => {
-  await ensureSeeded();
+  const manifest = await ensureSeeded();
+  seededImageIds = manifest.images.filter((image) => !image.removed && image.tags.length > 0).map((image) => image.id);
   relay = new EventFilterRelay(path.resolve(process.env.DOCKGRAPH_SANDBOX_DIR ?? ".sandbox", "model-relay.sock"), sandboxDockerHost().replace(/^unix:\/\//, ""));
   await relay.open();
   model = new HostModel(createConnection(parseConfig({ DOCKER_HOST: relay.dockerHost })), {
@@ -88,14 +97,14 @@ async function randomChanges(count: number, seed: number): Promise<void> {
   const containers: Tracked[] = [];
   const tags: string[] = [];
   const images: string[] = [];
-  const baseImages = (await readSnapshot(createConnection(parseConfig({ DOCKER_HOST: sandboxDockerHost() })))).images.filter((image) => image.repoTags.length > 0);
-  const anyImage = () => pick([...images, ...tags, ...baseImages.map((image) => image.id)]) ?? "busybox:static";
+  const seeded = () => pick(seededImageIds) ?? aSeededImage();
+  const anyImage = () => pick([...images, ...tags, ...seededImageIds]) ?? seeded();
   for (let step = 0; step < count; step++) {
     const roll = random();
     const container = pick(containers);
     if (roll < 0.2 || !container) {
       const name = `hm-${seed}-${step}`;
-      if ((await docker(["create", "--name", name, anyImage(), ...LONG_RUNNING])).code === 0) containers.push({ name, state: "created" });
+      if ((await docker(["create", "--pull=never", "--name", name, anyImage(), ...LONG_RUNNING])).code === 0) containers.push({ name, state: "created" });
     } else if (roll < 0.35) {
       if (container.state === "created" || container.state === "exited") {
         if ((await docker(["start", container.name])).code === 0) container.state = "running";
@@ -120,7 +129,7 @@ async function randomChanges(count: number, seed: number): Promise<void> {
       const image = pick(images);
       if (image && (await docker(["rmi", image])).code === 0) images.splice(images.indexOf(image), 1);
     } else {
-      const built = await docker(["build", "-q", "-t", `hm/build:${seed}-${step}`, "-"], `FROM ${anyImage()}\nRUN echo ${step} > /step\n`);
+      const built = await docker(["build", "-q", "-t", `hm/build:${seed}-${step}`, "-"], `FROM ${seeded()}\nRUN echo ${step} > /step\n`);
       if (built.code === 0) images.push(built.stdout.trim().split("\n").pop() ?? "");
     }
     if ((step + 1) % 40 === 0) await expectModelEqualsDaemon();
@@ -140,7 +149,7 @@ describe("the live host model", () => {
   it("heals after the daemon went away and came back while the host changed, and says it re-listed", async () => {
     const versionBefore = (await model.current()).version;
     await relay.close();
-    for (let step = 0; step < 5; step++) await docker(["create", "--name", `hm-restart-${step}`, "busybox:static"]);
+    for (let step = 0; step < 5; step++) await docker(["create", "--pull=never", "--name", `hm-restart-${step}`, aSeededImage()]);
     await docker(["rm", "hm-restart-0"]);
     await relay.open();
     await expect.poll(() => log.some((line) => line.startsWith("re-listed: the event stream reconnected")), { timeout: 20_000 }).toBe(true);
@@ -151,8 +160,8 @@ describe("the live host model", () => {
   it("catches events the daemon dropped with its consistency check, re-lists and says so", async () => {
     const relistsBefore = log.filter((line) => line.includes("consistency check found drift")).length;
     relay.drop = (event) => event.Type === "container" && event.Actor?.Attributes?.name?.startsWith("hm-dropped") === true;
-    await docker(["create", "--name", "hm-dropped-1", "busybox:static"]);
-    await docker(["create", "--name", "hm-dropped-2", "busybox:static"]);
+    await docker(["create", "--pull=never", "--name", "hm-dropped-1", aSeededImage()]);
+    await docker(["create", "--pull=never", "--name", "hm-dropped-2", aSeededImage()]);
     await expect.poll(() => relay.dropped, { timeout: 5_000 }).toBeGreaterThan(0);
     const stale = (await model.current()).graph.nodes.filter((node) => node.kind === "container" && node.name.startsWith("hm-dropped"));
     expect(stale).toEqual([]);
