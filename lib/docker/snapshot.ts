@@ -110,7 +110,8 @@ export function normaliseContainer(raw: z.infer<typeof containerSummarySchema>):
   const mounts: MountRecord[] = (raw.Mounts ?? []).map((mount) => ({
     type: mount.Type ?? "",
     name: mount.Name ?? null,
-    source: mount.Source ?? "",
+    // The list names a volume's folder only while it is mounted, inspect always: neither is the container's business.
+    source: mount.Type === "volume" ? "" : (mount.Source ?? ""),
     destination: mount.Destination ?? "",
   }));
   // The daemon lists mounts from a map, in no fixed order.
@@ -271,6 +272,15 @@ export async function inspectImage(connection: DockerConnection, imageName: stri
     if (error instanceof AppError && error.code === "not_found") return null;
     throw error;
   }
+}
+
+/** One entry of the container list, as a record (recorded answers in tests). */
+export function containerFromListEntry(raw: unknown): ContainerRecord {
+  return normaliseContainer(containerSummarySchema.parse(raw));
+}
+
+export function imageFromListEntry(raw: unknown): ImageRecord {
+  return normaliseImage(imageSummarySchema.parse(raw));
 }
 
 export async function listImages(connection: DockerConnection): Promise<ImageRecord[]> {

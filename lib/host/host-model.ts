@@ -506,10 +506,14 @@ export class HostModel {
       const listed = fingerprint(images, containers);
       const modelled = fingerprint([...graph.imageRecords()], [...graph.containerRecords()]);
       if (listed.hash === modelled.hash) return;
+      const modelledLines = new Set(modelled.lines);
+      const listedLines = new Set(listed.lines);
+      const onlyDaemon = listed.lines.filter((line) => !modelledLines.has(line)).slice(0, 3);
+      const onlyModel = modelled.lines.filter((line) => !listedLines.has(line)).slice(0, 3);
       const engine = this.engine ?? (await readEngineInfo(this.connection));
       this.replace(
         { takenAt: new Date().toISOString(), engine, images, containers },
-        `the consistency check found drift (daemon: ${listed.images} images, ${listed.containers} containers; model: ${modelled.images} images, ${modelled.containers} containers; hashes ${listed.hash.slice(0, 8)} ≠ ${modelled.hash.slice(0, 8)})`,
+        `the consistency check found drift (daemon: ${listed.images} images, ${listed.containers} containers; model: ${modelled.images} images, ${modelled.containers} containers; only the daemon has ${onlyDaemon.join(" | ") || "-"}; only the model has ${onlyModel.join(" | ") || "-"})`,
         0,
       );
     });
@@ -517,12 +521,12 @@ export class HostModel {
 }
 
 /** Counts and a hash of what events keep current: IDs, references, parents, container states and images. */
-export function fingerprint(images: readonly ImageRecord[], containers: readonly ContainerRecord[]): { images: number; containers: number; hash: string } {
+export function fingerprint(images: readonly ImageRecord[], containers: readonly ContainerRecord[]): { images: number; containers: number; hash: string; lines: string[] } {
   const lines = [
     ...images.map((image) => `i ${image.id} ${image.parentId ?? "-"} ${[...image.repoTags].sort().join(",")} ${[...image.repoDigests].sort().join(",")}`),
     ...containers.map((container) => `c ${container.id} ${container.state} ${container.imageId} ${container.name}`),
   ].sort();
-  return { images: images.length, containers: containers.length, hash: createHash("sha256").update(lines.join("\n")).digest("hex") };
+  return { images: images.length, containers: containers.length, hash: createHash("sha256").update(lines.join("\n")).digest("hex"), lines };
 }
 
 async function mapLimit<T, R>(items: readonly T[], limit: number, run: (item: T) => Promise<R>): Promise<R[]> {

@@ -19,7 +19,9 @@ import { ensureSeeded, sandboxDockerHost } from "@/test/support/seeded-host";
  * listing, and the model says in its log when it had to re-list.
  */
 
-const CHANGES = Number(process.env.DOCKGRAPH_MODEL_CHANGES ?? "200");
+/** Names of this run: the host may still hold a previous run's objects. */
+const RUN = Date.now().toString(36);
+const CHANGES = Number(process.env.DOCKGRAPH_MODEL_CHANGES ?? "150");
 const CONSISTENCY_CHECK_MS = parseConfig({ DOCKGRAPH_CONSISTENCY_CHECK_MS: "1500" }).consistencyCheckMs;
 
 let relay: EventFilterRelay;
@@ -103,7 +105,7 @@ async function randomChanges(count: number, seed: number): Promise<void> {
     const roll = random();
     const container = pick(containers);
     if (roll < 0.2 || !container) {
-      const name = `hm-${seed}-${step}`;
+      const name = `hm-${RUN}-${step}`;
       if ((await docker(["create", "--pull=never", "--name", name, anyImage(), ...LONG_RUNNING])).code === 0) containers.push({ name, state: "created" });
     } else if (roll < 0.35) {
       if (container.state === "created" || container.state === "exited") {
@@ -117,19 +119,19 @@ async function randomChanges(count: number, seed: number): Promise<void> {
       if (container.state !== "running" && container.state !== "paused" && (await docker(["rm", container.name])).code === 0) containers.splice(containers.indexOf(container), 1);
     } else if (roll < 0.7) {
       // A new tag, or one that moves to another image (leaving the old one with one reference less).
-      const tag = random() < 0.5 || tags.length === 0 ? `hm/tag:${seed}-${step}` : (pick(tags) ?? "hm/tag:x");
+      const tag = random() < 0.5 || tags.length === 0 ? `hm/tag:${RUN}-${step}` : (pick(tags) ?? "hm/tag:x");
       if ((await docker(["tag", anyImage(), tag])).code === 0 && !tags.includes(tag)) tags.push(tag);
     } else if (roll < 0.8) {
       const tag = pick(tags);
       if (tag && (await docker(["rmi", tag])).code === 0) tags.splice(tags.indexOf(tag), 1);
     } else if (roll < 0.88) {
-      const committed = await docker(["commit", container.name, ...(random() < 0.5 ? [`hm/commit:${seed}-${step}`] : [])]);
+      const committed = await docker(["commit", container.name, ...(random() < 0.5 ? [`hm/commit:${RUN}-${step}`] : [])]);
       if (committed.code === 0) images.push(committed.stdout.trim());
     } else if (roll < 0.93) {
       const image = pick(images);
       if (image && (await docker(["rmi", image])).code === 0) images.splice(images.indexOf(image), 1);
     } else {
-      const built = await docker(["build", "-q", "-t", `hm/build:${seed}-${step}`, "-"], `FROM ${seeded()}\nRUN echo ${step} > /step\n`);
+      const built = await docker(["build", "-q", "-t", `hm/build:${RUN}-${step}`, "-"], `FROM ${seeded()}\nRUN echo ${step} > /step\n`);
       if (built.code === 0) images.push(built.stdout.trim().split("\n").pop() ?? "");
     }
     if ((step + 1) % 40 === 0) await expectModelEqualsDaemon();
@@ -149,8 +151,8 @@ describe("the live host model", () => {
   it("heals after the daemon went away and came back while the host changed, and says it re-listed", async () => {
     const versionBefore = (await model.current()).version;
     await relay.close();
-    for (let step = 0; step < 5; step++) await docker(["create", "--pull=never", "--name", `hm-restart-${step}`, aSeededImage()]);
-    await docker(["rm", "hm-restart-0"]);
+    for (let step = 0; step < 5; step++) await docker(["create", "--pull=never", "--name", `hm-restart-${RUN}-${step}`, aSeededImage()]);
+    await docker(["rm", `hm-restart-${RUN}-0`]);
     await relay.open();
     await expect.poll(() => log.some((line) => line.startsWith("re-listed: the event stream reconnected")), { timeout: 20_000 }).toBe(true);
     await expectModelEqualsDaemon();
@@ -160,8 +162,8 @@ describe("the live host model", () => {
   it("catches events the daemon dropped with its consistency check, re-lists and says so", async () => {
     const relistsBefore = log.filter((line) => line.includes("consistency check found drift")).length;
     relay.drop = (event) => event.Type === "container" && event.Actor?.Attributes?.name?.startsWith("hm-dropped") === true;
-    await docker(["create", "--pull=never", "--name", "hm-dropped-1", aSeededImage()]);
-    await docker(["create", "--pull=never", "--name", "hm-dropped-2", aSeededImage()]);
+    await docker(["create", "--pull=never", "--name", `hm-dropped-${RUN}-1`, aSeededImage()]);
+    await docker(["create", "--pull=never", "--name", `hm-dropped-${RUN}-2`, aSeededImage()]);
     await expect.poll(() => relay.dropped, { timeout: 5_000 }).toBeGreaterThan(0);
     const stale = (await model.current()).graph.nodes.filter((node) => node.kind === "container" && node.name.startsWith("hm-dropped"));
     expect(stale).toEqual([]);
