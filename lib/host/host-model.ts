@@ -117,6 +117,7 @@ export class HostModel {
   private work: Promise<void> = Promise.resolve();
   private eventCount = 0;
   private lastUsed = Date.now();
+  private warmTimer: ReturnType<typeof setTimeout> | null = null;
   private checkTimer: ReturnType<typeof setInterval> | null = null;
   private idleTimer: ReturnType<typeof setInterval> | null = null;
 
@@ -261,6 +262,7 @@ export class HostModel {
         : `re-listed: ${reason} (${snapshot.images.length} images, ${snapshot.containers.length} containers)`,
     );
     this.emit({ kind: "connected", host: this.host, version: this.version });
+    this.warmIndex();
     this.facts.wantLayers(snapshot.images.map((image) => image.id));
     this.facts.refreshSizes("all");
   }
@@ -421,8 +423,18 @@ export class HostModel {
     this.changedAt = new Date().toISOString();
     this.view = null;
     this.emit({ kind: "delta", delta: { host: this.host, version: this.version, baseVersion, ...delta } });
+    this.warmIndex();
     this.facts.wantLayers(changes.imageUpserts.map((image) => image.id));
     this.facts.refreshSizes(changes.containerUpserts.map((container) => container.id));
+  }
+
+  /** Builds the next version's index between requests, so that no request waits for it. */
+  private warmIndex(): void {
+    this.warmTimer ??= setTimeout(() => {
+      this.warmTimer = null;
+      if (this.graph !== null && this.engine !== null) void this.currentView().index;
+    }, 20);
+    this.warmTimer.unref();
   }
 
   private imageLookup(graph: GraphState, removedIds: readonly string[]): ImageLookup {
