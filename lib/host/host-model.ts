@@ -61,6 +61,8 @@ type Listener = (message: ModelMessage) => void;
 /** More distinct objects waiting than this and reading them one by one costs more than a re-list. */
 const BACKLOG_LIMIT = 2_000;
 const INSPECT_CONCURRENCY = 8;
+/** Rounds of reading images again whose references disagree, before the next events settle it. */
+const MAX_REFERENCE_ROUNDS = 3;
 const CONSISTENCY_SETTLE_MS = 250;
 /** Container events that change nothing the list shows. */
 const QUIET_CONTAINER_ACTIONS = new Set(["exec_create", "exec_start", "exec_detach", "attach", "detach", "resize", "top", "export", "archive-path"]);
@@ -338,22 +340,38 @@ export class HostModel {
         }
       });
     await read(names);
-    const formerHolders = new Set<string>();
-    for (const record of results.values()) {
-      if (record === null) continue;
-      for (const value of [...record.repoTags, ...record.repoDigests]) {
-        const key = normalizeReference(value)?.key;
-        const holder = key !== undefined ? this.imageIdByReferenceKey.get(key) : undefined;
-        if (holder !== undefined && holder !== record.id && !results.has(holder) && graph.image(holder)) formerHolders.add(holder);
-      }
+    // Reads made side by side can see different moments (a tag moving meanwhile): read again every image claiming a
+    // reference another claims too, the model's current holder included, until the claims agree.
+    for (let round = 0; round < MAX_REFERENCE_ROUNDS; round++) {
+      const contested = this.contestedImages(graph, results);
+      if (contested.length === 0) break;
+      await read(contested);
     }
-    await read([...formerHolders]);
     // The classic builder commits its steps without events: a new image's unknown parents are read too.
     for (let unknownParents = this.unknownParents(graph, results); unknownParents.length > 0; unknownParents = this.unknownParents(graph, results)) {
       await read(unknownParents);
       for (const id of unknownParents) if (!results.has(id)) results.set(id, null);
     }
     return results;
+  }
+
+  private contestedImages(graph: GraphState, results: ReadonlyMap<string, ImageRecord | null>): string[] {
+    const claims = new Map<string, Set<string>>();
+    for (const record of results.values()) {
+      if (record === null) continue;
+      for (const value of [...record.repoTags, ...record.repoDigests]) {
+        const key = normalizeReference(value)?.key;
+        if (key === undefined) continue;
+        const claimants = claims.get(key) ?? new Set<string>();
+        claimants.add(record.id);
+        const holder = this.imageIdByReferenceKey.get(key);
+        if (holder !== undefined && !results.has(holder) && graph.image(holder)) claimants.add(holder);
+        claims.set(key, claimants);
+      }
+    }
+    const contested = new Set<string>();
+    for (const claimants of claims.values()) if (claimants.size > 1) for (const id of claimants) contested.add(id);
+    return [...contested];
   }
 
   private unknownParents(graph: GraphState, results: ReadonlyMap<string, ImageRecord | null>): string[] {
