@@ -111,6 +111,8 @@ export class HostModel {
   private view: HostView | null = null;
 
   private unsubscribeHub: (() => void) | null = null;
+  /** Grows when the model stops: a listing started before that must not bring the store back. */
+  private generation = 0;
   private hubError: AppError | null = null;
   private listed: Deferred = deferred();
   private relisting = false;
@@ -170,6 +172,7 @@ export class HostModel {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.checkTimer = this.idleTimer = this.flushTimer = null;
     this.pending.clear();
+    this.generation++;
     this.graph = null;
     this.view = null;
     this.listed = deferred();
@@ -220,11 +223,16 @@ export class HostModel {
   private relist(reason: string | null): void {
     this.relisting = true;
     const waiting = this.listed;
+    const generation = this.generation;
     void this.enqueue(async () => {
       const started = Date.now();
       try {
         const engine = await readEngineInfo(this.connection, { fresh: reason !== null });
         const snapshot = await readSnapshot(this.connection);
+        if (generation !== this.generation) {
+          waiting.reject(new AppError("daemon_unreachable", `Stopped following the Docker daemon at ${this.connection.host} while listing it.`, { host: this.connection.host }));
+          return;
+        }
         this.replace({ ...snapshot, engine }, reason, Date.now() - started);
         waiting.resolve();
       } catch (error) {
@@ -530,6 +538,7 @@ export class HostModel {
     }
     // Events in flight would make a changing host look like drift: compare only a quiet one.
     await new Promise((resolve) => setTimeout(resolve, CONSISTENCY_SETTLE_MS).unref());
+    // A failure is logged by the work chain; the next check tries again.
     await this.enqueue(async () => {
       const graph = this.graph;
       if (graph === null || this.eventCount !== eventsBefore || this.pending.size > 0 || this.relisting) return;
@@ -546,7 +555,7 @@ export class HostModel {
         `the consistency check found drift (daemon: ${listed.images} images, ${listed.containers} containers; model: ${modelled.images} images, ${modelled.containers} containers; only the daemon has ${onlyDaemon.join(" | ") || "-"}; only the model has ${onlyModel.join(" | ") || "-"})`,
         0,
       );
-    });
+    }).catch(() => {});
   }
 }
 
