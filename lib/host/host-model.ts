@@ -9,8 +9,8 @@ import { inspectContainer, inspectImage, listContainers, listImages, readEngineI
 import type { ContainerRecord, EngineInfo, HostSnapshot, ImageRecord } from "@/lib/docker/types";
 import { getConfig } from "@/lib/config";
 import { AppError } from "@/lib/errors";
-import { GraphState, type GraphDelta } from "@/lib/graph/graph-state";
-import type { GraphPayload } from "@/lib/graph/types";
+import { GraphState } from "@/lib/graph/graph-state";
+import type { GraphDeltaEvent, GraphPayload } from "@/lib/graph/types";
 import { listedImageName, type ImageLookup } from "@/lib/host/container-image";
 import { SlowFacts } from "@/lib/host/slow-facts";
 
@@ -22,11 +22,7 @@ import { SlowFacts } from "@/lib/host/slow-facts";
  */
 
 /** A change of the graph, as `/api/events` sends it. */
-export interface HostDelta extends GraphDelta {
-  host: string;
-  version: number;
-  baseVersion: number;
-}
+export type HostDelta = GraphDeltaEvent;
 
 export type ModelMessage =
   | { kind: "delta"; delta: HostDelta }
