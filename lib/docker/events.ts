@@ -126,6 +126,33 @@ export class EventHub {
   }
 }
 
+/**
+ * The image and container events the daemon logged from `sinceNano` (unix nanoseconds) until now, from its
+ * in-memory log (a request with `until` answers at once): what a reader needs to be sure it saw every change made
+ * before its request.
+ */
+export async function readRecentEvents(connection: DockerConnection, sinceNano: bigint): Promise<HostEvent[]> {
+  const seconds = sinceNano / 1_000_000_000n;
+  const nanos = (sinceNano % 1_000_000_000n).toString().padStart(9, "0");
+  // Now, not later: an `until` in the future makes the daemon stream live events until then.
+  const until = (Date.now() / 1000).toFixed(3);
+  const stream = (await connection.request("GET", "/events", {
+    query: { since: `${seconds}.${nanos}`, until, filters: JSON.stringify({ type: ["image", "container"] }) },
+    stream: true,
+  })) as Readable;
+  const text = await new Promise<string>((resolve, reject) => {
+    let body = "";
+    stream.setEncoding("utf8");
+    stream.on("data", (chunk: string) => (body += chunk));
+    stream.on("end", () => resolve(body));
+    stream.on("error", reject);
+  });
+  return text.split("\n").flatMap((line) => {
+    const event = line.trim() ? parseEvent(line.trim()) : null;
+    return event ? [event] : [];
+  });
+}
+
 export function parseEvent(line: string): HostEvent | null {
   let raw: unknown;
   try {

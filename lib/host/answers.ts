@@ -26,7 +26,7 @@ function layersPending(model: HostModel, view: HostView): boolean {
 }
 
 export async function blockersAnswer(model: HostModel, input: string): Promise<BlockersAnswer> {
-  const view = await model.current();
+  const view = await model.current({ sync: true });
   // Resolved first: a bad or unknown target is answered before anything waits.
   const target = resolveTarget(view.index, input);
   const removes = removalSetFor(view.index, target);
@@ -48,7 +48,7 @@ async function planningContext(model: HostModel, view: HostView, removal: Remova
 }
 
 export async function planForTargetsFromModel(model: HostModel, targets: readonly string[], options: { stopRunning: boolean }): Promise<Plan> {
-  const view = await model.current();
+  const view = await model.current({ sync: true });
   const removal = removalForTargets(view.index, targets, options);
   const context = await planningContext(model, view, removal);
   const plan = planFromRemoval(context, removal, { kind: "targets", targets: [...targets], stopRunning: options.stopRunning });
@@ -56,7 +56,7 @@ export async function planForTargetsFromModel(model: HostModel, targets: readonl
 }
 
 export async function prunePlanFromModel(model: HostModel, scope: PruneScope, filters: PruneFilters): Promise<Plan> {
-  const view = await model.current();
+  const view = await model.current({ sync: true });
   const removal = pruneRemoval(view.index, scope, filters);
   const context = await planningContext(model, view, removal);
   const plan = planFromRemoval(context, removal, { kind: "prune", scope, targets: [], stopRunning: false });
@@ -72,7 +72,7 @@ export interface SizesAnswer {
 
 /** Shared and unique bytes per image and every container's writable layer: this endpoint waits for the loads. */
 export async function sizesAnswer(model: HostModel): Promise<SizesAnswer> {
-  const view = await model.current();
+  const view = await model.current({ sync: true });
   model.facts.wantLayers(view.snapshot.images.map((image) => image.id));
   await model.facts.layersSettled(view.snapshot.images.length * 50 + 30_000);
   if (view.snapshot.containers.some((container) => !model.facts.knownSizes().has(container.id))) model.facts.refreshSizes("all");
@@ -90,7 +90,7 @@ const RUNNING = new Set(["running", "paused", "restarting"]);
 
 /** `docker system df` in numbers: one `/system/df` per model version (`fresh` reads it again). */
 export async function diskAnswer(model: HostModel, options: { fresh: boolean }): Promise<DiskSummary> {
-  const view = await model.current();
+  const view = await model.current({ sync: true });
   const usage = await model.facts.diskUsage(view.version, options);
   return summariseDiskUsage(usage, new Set(view.snapshot.containers.filter((container) => RUNNING.has(container.state)).map((container) => container.id)));
 }

@@ -4,7 +4,7 @@ import type { HostIndex } from "@/lib/cleanup/targets";
 import { indexHost, normalizeReference } from "@/lib/cleanup/targets";
 import type { DockerConnection } from "@/lib/docker/client";
 import type { HostEvent, HubMessage } from "@/lib/docker/events";
-import { getEventHub } from "@/lib/docker/events";
+import { getEventHub, readRecentEvents } from "@/lib/docker/events";
 import { inspectContainer, inspectImage, listContainers, listImages, readEngineInfo, readSnapshot } from "@/lib/docker/snapshot";
 import type { ContainerRecord, EngineInfo, HostSnapshot, ImageRecord } from "@/lib/docker/types";
 import { getConfig } from "@/lib/config";
@@ -60,6 +60,8 @@ const INSPECT_CONCURRENCY = 8;
 /** Rounds of reading images again whose references disagree, before the next events settle it. */
 const MAX_REFERENCE_ROUNDS = 3;
 const CONSISTENCY_SETTLE_MS = 250;
+/** Drift is confirmed by a second look this much later before the model re-lists (an event may just be slow). */
+const DRIFT_CONFIRM_MS = 2_000;
 /** Container events that change nothing the list shows. */
 const QUIET_CONTAINER_ACTIONS = new Set(["exec_create", "exec_start", "exec_detach", "attach", "detach", "resize", "top", "export", "archive-path"]);
 /** Container events after which its writable layer may hold other bytes. */
@@ -116,8 +118,13 @@ export class HostModel {
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private work: Promise<void> = Promise.resolve();
   private eventCount = 0;
+  /** Unix nanoseconds up to which the model has seen the daemon's events (its listing's start at least). */
+  private seenUntilNano = 0n;
+  /** Keys of the last events seen, so that events read again by `sync()` are not applied twice. */
+  private readonly recentEventKeys = new Set<string>();
   private lastUsed = Date.now();
   private warmTimer: ReturnType<typeof setTimeout> | null = null;
+  private driftSuspected = false;
   private checkTimer: ReturnType<typeof setInterval> | null = null;
   private idleTimer: ReturnType<typeof setInterval> | null = null;
 
@@ -135,12 +142,17 @@ export class HostModel {
     this.facts = new SlowFacts(connection, this.options.log);
   }
 
-  /** The current view, after the first listing and after every event received so far is applied. */
-  async current(): Promise<HostView> {
+  /**
+   * The current view, after the first listing and after every event received so far is applied. With `sync`, also
+   * after every event the daemon logged before this call (one small request to its event log): for answers that
+   * must follow a change a client just made (plans, disk usage, blockers), not for the hot graph path.
+   */
+  async current(options: { sync?: boolean } = {}): Promise<HostView> {
     this.lastUsed = Date.now();
     this.start();
     if (this.hubError) throw this.hubError;
     await this.listed.promise;
+    if (options.sync) await this.catchUp();
     await this.settle();
     if (this.hubError) throw this.hubError;
     return this.currentView();
@@ -247,6 +259,8 @@ export class HostModel {
     this.containerOrder.clear();
     this.configImages.clear();
     this.imageIdByReferenceKey.clear();
+    const listedNano = BigInt(Date.parse(snapshot.takenAt) - durationMs) * 1_000_000n;
+    if (listedNano > this.seenUntilNano) this.seenUntilNano = listedNano;
     snapshot.images.forEach((image, position) => {
       this.imageOrder.set(image.id, -position);
       this.indexReferences(image, "add");
@@ -274,6 +288,14 @@ export class HostModel {
   }
 
   private onEvent(event: HostEvent): void {
+    const key = `${event.timeNano} ${event.type} ${event.action} ${event.id}`;
+    if (this.recentEventKeys.has(key)) return;
+    this.recentEventKeys.add(key);
+    if (this.recentEventKeys.size > 2_000) {
+      for (const old of [...this.recentEventKeys].slice(0, 1_000)) this.recentEventKeys.delete(old);
+    }
+    const nano = BigInt(Math.floor(event.timeNano));
+    if (nano > this.seenUntilNano) this.seenUntilNano = nano;
     this.eventCount++;
     if (event.type === "container") {
       if (QUIET_CONTAINER_ACTIONS.has(event.action) || event.id === "") return;
@@ -295,6 +317,13 @@ export class HostModel {
       this.flushTimer = null;
       void this.enqueue(() => this.flush());
     }, this.options.coalesceMs);
+  }
+
+  /** Reads the daemon's log of recent events and applies those the stream has not brought yet. */
+  private async catchUp(): Promise<void> {
+    // A millisecond back: event times arrive as JSON numbers, which keep nanoseconds only roughly.
+    const since = this.seenUntilNano > 1_000_000n ? this.seenUntilNano - 1_000_000n : 0n;
+    for (const event of await readRecentEvents(this.connection, since)) this.onEvent(event);
   }
 
   /** Applies what is pending now (a reader wants every event received so far). */
@@ -540,7 +569,16 @@ export class HostModel {
       if (graph === null || this.eventCount !== eventsBefore || this.pending.size > 0 || this.relisting) return;
       const listed = fingerprint(images, containers);
       const modelled = fingerprint([...graph.imageRecords()], [...graph.containerRecords()]);
-      if (listed.hash === modelled.hash) return;
+      if (listed.hash === modelled.hash) {
+        this.driftSuspected = false;
+        return;
+      }
+      if (!this.driftSuspected) {
+        this.driftSuspected = true;
+        setTimeout(() => void this.checkConsistency(), DRIFT_CONFIRM_MS).unref();
+        return;
+      }
+      this.driftSuspected = false;
       const modelledLines = new Set(modelled.lines);
       const listedLines = new Set(listed.lines);
       const onlyDaemon = listed.lines.filter((line) => !modelledLines.has(line)).slice(0, 3);
