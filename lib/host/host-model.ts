@@ -307,6 +307,9 @@ export class HostModel {
     } else {
       if (event.id === "") return;
       this.pending.add(`i:${event.id}`);
+      // A tag may have left another image, which no event names (it may even have gone again before the read).
+      const reference = event.attributes.name;
+      if (event.action === "tag" && reference) this.pending.add(`r:${reference}`);
     }
     if (this.pending.size > BACKLOG_LIMIT) {
       this.pending.clear();
@@ -343,9 +346,15 @@ export class HostModel {
     const keys = [...this.pending];
     this.pending.clear();
     const containerIds = keys.filter((key) => key.startsWith("c:")).map((key) => key.slice(2));
-    const imageNames = keys.filter((key) => key.startsWith("i:")).map((key) => key.slice(2));
+    const imageNames = new Set(keys.filter((key) => key.startsWith("i:")).map((key) => key.slice(2)));
+    for (const key of keys) {
+      if (!key.startsWith("r:")) continue;
+      const referenceKey = normalizeReference(key.slice(2))?.key;
+      const holder = referenceKey !== undefined ? this.imageIdByReferenceKey.get(referenceKey) : undefined;
+      if (holder !== undefined) imageNames.add(holder);
+    }
     try {
-      const images = await this.readImages(graph, imageNames);
+      const images = await this.readImages(graph, [...imageNames]);
       const containers = await mapLimit(containerIds, INSPECT_CONCURRENCY, async (id) => ({ id, read: await inspectContainer(this.connection, id) }));
       if (this.graph !== graph) return;
       this.applyReads(graph, images, containers);
