@@ -120,6 +120,7 @@ const envSchema = z
       .refine((hosts) => hosts.every((host) => /^[a-z0-9.:[\]-]+$/.test(host)), "must be host names or addresses, separated by commas"),
     DOCKGRAPH_DATA_DIR: z.string().trim().default(".data"),
     DOCKGRAPH_DOCKER_TIMEOUT_MS: wholeNumber(100, 600_000, "milliseconds").default(15_000),
+    DOCKGRAPH_CONSISTENCY_CHECK_MS: wholeNumber(100, 86_400_000, "milliseconds").default(60_000),
   })
   .superRefine((values, context) => {
     const usesCertPath = values.DOCKER_HOST !== undefined && /^(tcp|http|https):/.test(values.DOCKER_HOST);
@@ -195,6 +196,8 @@ export interface Config {
   allowedHosts: readonly string[];
   dataDir: string;
   dockerTimeoutMs: number;
+  /** How often the live host model compares itself with the daemon's lists (drift after dropped events). */
+  consistencyCheckMs: number;
 }
 
 /** `NAME=` (empty) means unset, as the Docker CLI reads DOCKER_HOST=. */
@@ -266,6 +269,7 @@ export function parseConfig(env: Record<string, string | undefined>, listen: Lis
     allowedHosts: values.DOCKGRAPH_ALLOWED_HOSTS,
     dataDir: values.DOCKGRAPH_DATA_DIR,
     dockerTimeoutMs: values.DOCKGRAPH_DOCKER_TIMEOUT_MS,
+    consistencyCheckMs: values.DOCKGRAPH_CONSISTENCY_CHECK_MS,
   };
 }
 

@@ -84,6 +84,8 @@ export interface Plan {
   blocked: BlockedTarget[];
   /** Every object the plan removes, including untagged parents the daemon prunes by itself. */
   removes: { containerIds: string[]; imageIds: string[]; prunedImageIds: string[] };
+  /** True while some image layers were still loading when the plan was made: `reclaimable` is then a lower bound. */
+  sizesPending?: boolean;
 }
 
 export type StepStatus = "done" | "failed" | "skipped";

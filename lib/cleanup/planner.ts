@@ -28,6 +28,8 @@ export interface PlanningContext {
   layers: ReadonlyMap<string, ImageLayers>;
   /** Writable-layer sizes by container ID; without them container bytes and data warnings are unknown. */
   containerSizes?: ReadonlyMap<string, number>;
+  /** The snapshot's index when the caller keeps one ready (the live host model); else built here. */
+  index?: HostIndex;
   planId: string;
   now: Date;
 }
@@ -142,7 +144,7 @@ export function planFromRemoval(
   removal: Removal,
   meta: { kind: "targets" | "prune"; scope?: PruneScope; targets: string[]; stopRunning: boolean },
 ): Plan {
-  const index = indexHost(context.snapshot);
+  const index = context.index ?? indexHost(context.snapshot);
   const sizes = context.containerSizes;
 
   const containers = dedupeBy(removal.containers, (container) => container.id);
@@ -327,7 +329,7 @@ function dedupeBy<T>(items: readonly T[], key: (item: T) => string): T[] {
 
 /** A plan that removes each target entirely (any form the blockers API accepts). Throws AppError for bad targets. */
 export function planForTargets(context: PlanningContext, targets: readonly string[], options: { stopRunning: boolean }): Plan {
-  const index = indexHost(context.snapshot);
+  const index = context.index ?? indexHost(context.snapshot);
   const removal = removalForTargets(index, targets, options);
   return planFromRemoval(context, removal, { kind: "targets", targets: [...targets], stopRunning: options.stopRunning });
 }

@@ -140,6 +140,8 @@ export interface BlockersAnswer {
   reclaimable: Reclaimable;
   /** What a plan must remove with the target. */
   removes: RemovalSet;
+  /** True while sizes this answer needs (layers, writable layers) were still loading: `reclaimable` is then a lower bound. */
+  sizesPending?: boolean;
 }
 
 /** What the daemon answered to one removal, as dockgraph saw it. */

@@ -18,6 +18,7 @@ describe("parseEvent", () => {
       action: "die",
       id: "3254b046e42cf6d21cc556b5eeccb29d1b1d77125c2c31857f4294d293101ff0",
       timeNano: 1795499308123456789,
+      attributes: { exitCode: "3" },
     });
     expect(parseEvent(JSON.stringify({ Type: "image", Action: "untag", Actor: { ID: "sha256:abc" } }))).toMatchObject({
       type: "image",

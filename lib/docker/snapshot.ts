@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { DockerConnection, Query } from "@/lib/docker/client";
 import type { ContainerRecord, ContainerState, EngineInfo, HostSnapshot, ImageLayers, ImageRecord, MountRecord } from "@/lib/docker/types";
 import { CONTAINER_STATES } from "@/lib/docker/types";
-import { assertImageName } from "@/lib/docker/names";
+import { assertContainerName, assertImageName } from "@/lib/docker/names";
 import { AppError } from "@/lib/errors";
 
 /*
@@ -110,9 +110,12 @@ export function normaliseContainer(raw: z.infer<typeof containerSummarySchema>):
   const mounts: MountRecord[] = (raw.Mounts ?? []).map((mount) => ({
     type: mount.Type ?? "",
     name: mount.Name ?? null,
-    source: mount.Source ?? "",
+    // The list names a volume's folder only while it is mounted, inspect always: neither is the container's business.
+    source: mount.Type === "volume" ? "" : (mount.Source ?? ""),
     destination: mount.Destination ?? "",
   }));
+  // The daemon lists mounts from a map, in no fixed order.
+  mounts.sort((a, b) => (a.destination < b.destination ? -1 : a.destination > b.destination ? 1 : 0));
   return {
     id: raw.Id,
     name: (raw.Names?.[0] ?? raw.Id.slice(0, 12)).replace(/^\//, ""),
@@ -128,6 +131,158 @@ export function normaliseContainer(raw: z.infer<typeof containerSummarySchema>):
   };
 }
 
+const goTime = z.string().nullish();
+
+const inspectContainerSchema = z.object({
+  Id: z.string(),
+  Created: z.string(),
+  Name: z.string().nullish(),
+  Image: z.string(),
+  State: z.object({
+    Status: z.string(),
+    Running: z.boolean().nullish(),
+    Paused: z.boolean().nullish(),
+    Restarting: z.boolean().nullish(),
+    Dead: z.boolean().nullish(),
+    ExitCode: z.number().nullish(),
+    StartedAt: goTime,
+    FinishedAt: goTime,
+    Health: z.object({ Status: z.string() }).nullish(),
+  }),
+  Config: z.object({ Image: z.string().nullish(), Labels: stringRecord }).nullish(),
+  Mounts: containerSummarySchema.shape.Mounts,
+});
+
+const inspectImageRecordSchema = z.object({
+  Id: z.string(),
+  RepoTags: z.array(z.string()).nullish(),
+  RepoDigests: z.array(z.string()).nullish(),
+  Parent: z.string().nullish(),
+  Created: z.string(),
+  Size: z.number(),
+  Config: z.object({ Labels: stringRecord }).nullish(),
+});
+
+/** Go's RFC 3339 time (nanoseconds, "0001-01-01T00:00:00Z" for none) → milliseconds, or null for the zero time. */
+function goTimeMs(value: string | null | undefined): number | null {
+  if (!value || value.startsWith("0001-01-01")) return null;
+  const ms = Date.parse(value.replace(/(\.\d{3})\d+/, "$1"));
+  return Number.isNaN(ms) ? null : ms;
+}
+
+/** docker/go-units HumanDuration, which the daemon's status strings use. */
+export function humanDuration(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  if (seconds < 1) return "Less than a second";
+  if (seconds === 1) return "1 second";
+  if (seconds < 60) return `${seconds} seconds`;
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes === 1) return "About a minute";
+  if (minutes < 60) return `${minutes} minutes`;
+  const hours = Math.floor(ms / 3_600_000 + 0.5);
+  if (hours === 1) return "About an hour";
+  if (hours < 48) return `${hours} hours`;
+  if (hours < 24 * 7 * 2) return `${Math.floor(hours / 24)} days`;
+  if (hours < 24 * 30 * 2) return `${Math.floor(hours / 24 / 7)} weeks`;
+  if (hours < 24 * 365 * 2) return `${Math.floor(hours / 24 / 30)} months`;
+  return `${Math.floor(ms / 3_600_000 / 24 / 365)} years`;
+}
+
+/** The status string the container list shows, from inspect's State (moby's State.String()). */
+function statusOf(state: z.infer<typeof inspectContainerSchema>["State"], now: number): string {
+  const started = goTimeMs(state.StartedAt);
+  const finished = goTimeMs(state.FinishedAt);
+  const since = (ms: number | null) => humanDuration(Math.max(0, now - (ms ?? now)));
+  if (state.Running) {
+    if (state.Paused) return `Up ${since(started)} (Paused)`;
+    if (state.Restarting) return `Restarting (${state.ExitCode ?? 0}) ${since(finished)} ago`;
+    const health = state.Health?.Status;
+    if (health && health !== "none") return `Up ${since(started)} (${health === "starting" ? "health: starting" : health})`;
+    return `Up ${since(started)}`;
+  }
+  if (state.Status === "removing") return "Removal In Progress";
+  if (state.Dead) return "Dead";
+  if (started === null) return "Created";
+  if (finished === null) return "";
+  return `Exited (${state.ExitCode ?? 0}) ${since(finished)} ago`;
+}
+
+/**
+ * A container's inspect answer as the record the list gives, plus `configImage` (the reference it was created
+ * with): the list shows that reference only while it still names the container's image, else the image ID, so the
+ * model derives `image` itself (`record.image` here is the reference as created).
+ */
+export function containerFromInspect(raw: unknown, now: number = Date.now()): { record: ContainerRecord; configImage: string } {
+  return containerFromParsed(inspectContainerSchema.parse(raw), now);
+}
+
+function containerFromParsed(value: z.infer<typeof inspectContainerSchema>, now: number): { record: ContainerRecord; configImage: string } {
+  const configImage = value.Config?.Image ? value.Config.Image : value.Image;
+  const record = normaliseContainer({
+    Id: value.Id,
+    Names: value.Name ? [value.Name] : null,
+    Image: configImage,
+    ImageID: value.Image,
+    State: value.State.Status,
+    Status: statusOf(value.State, now),
+    Created: Math.floor((goTimeMs(value.Created) ?? 0) / 1000),
+    Labels: value.Config?.Labels ?? {},
+    SizeRw: null,
+    Mounts: value.Mounts,
+  });
+  return { record, configImage };
+}
+
+export function imageFromInspect(raw: unknown): ImageRecord {
+  return imageFromParsed(inspectImageRecordSchema.parse(raw));
+}
+
+function imageFromParsed(value: z.infer<typeof inspectImageRecordSchema>): ImageRecord {
+  return normaliseImage({
+    Id: value.Id,
+    ParentId: value.Parent,
+    RepoTags: value.RepoTags,
+    RepoDigests: value.RepoDigests,
+    Created: Math.floor((goTimeMs(value.Created) ?? 0) / 1000),
+    Size: value.Size,
+    SharedSize: null,
+    Labels: value.Config?.Labels ?? {},
+  });
+}
+
+/** One container, read again (an event named it); null when it is gone. */
+export async function inspectContainer(connection: DockerConnection, containerId: string): Promise<{ record: ContainerRecord; configImage: string } | null> {
+  const name = assertContainerName(containerId);
+  try {
+    const raw = await connection.request("GET", `/containers/${name}/json`);
+    return containerFromParsed(parseResponse(inspectContainerSchema, raw, `GET /containers/${name}/json`, connection.host), Date.now());
+  } catch (error) {
+    if (error instanceof AppError && error.code === "not_found") return null;
+    throw error;
+  }
+}
+
+/** One image, by ID or reference, read again (an event named it); null when it is gone. */
+export async function inspectImage(connection: DockerConnection, imageName: string): Promise<ImageRecord | null> {
+  const name = assertImageName(imageName);
+  try {
+    const raw = await connection.request("GET", `/images/${name}/json`);
+    return imageFromParsed(parseResponse(inspectImageRecordSchema, raw, `GET /images/${name}/json`, connection.host));
+  } catch (error) {
+    if (error instanceof AppError && error.code === "not_found") return null;
+    throw error;
+  }
+}
+
+/** One entry of the container list, as a record (recorded answers in tests). */
+export function containerFromListEntry(raw: unknown): ContainerRecord {
+  return normaliseContainer(containerSummarySchema.parse(raw));
+}
+
+export function imageFromListEntry(raw: unknown): ImageRecord {
+  return normaliseImage(imageSummarySchema.parse(raw));
+}
+
 export async function listImages(connection: DockerConnection): Promise<ImageRecord[]> {
   const raw = await connection.request("GET", "/images/json", { query: { all: 1 } });
   return parseResponse(z.array(imageSummarySchema), raw, "GET /images/json", connection.host).map(normaliseImage);
@@ -135,11 +290,12 @@ export async function listImages(connection: DockerConnection): Promise<ImageRec
 
 export async function listContainers(
   connection: DockerConnection,
-  options: { size?: boolean; ancestorImageId?: string } = {},
+  options: { size?: boolean; ancestorImageId?: string; ids?: readonly string[] } = {},
 ): Promise<ContainerRecord[]> {
   const query: Query = options.size ? { all: 1, size: 1 } : { all: 1 };
   // Containers created from this image or from any image built on it (the daemon's "ancestor" filter).
   if (options.ancestorImageId !== undefined) query.filters = JSON.stringify({ ancestor: [assertImageName(options.ancestorImageId)] });
+  if (options.ids !== undefined) query.filters = JSON.stringify({ id: options.ids.map((id) => assertContainerName(id)) });
   const raw = await connection.request("GET", "/containers/json", { query });
   return parseResponse(z.array(containerSummarySchema), raw, "GET /containers/json", connection.host).map(normaliseContainer);
 }

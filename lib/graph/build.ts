@@ -26,11 +26,11 @@ export function shortImageId(imageId: string): string {
   return imageId.replace(/^sha256:/, "").slice(0, 12);
 }
 
-function byCreatedThenId<T extends { created: number; id: string }>(a: T, b: T): number {
+export function byCreatedThenId<T extends { created: number; id: string }>(a: T, b: T): number {
   return a.created - b.created || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
-function imageNode(image: ImageRecord, containerCount: number, childCount: number): PresentImageNode {
+export function imageNode(image: ImageRecord, containerCount: number, childCount: number): PresentImageNode {
   const node: PresentImageNode = {
     id: imageNodeId(image.id),
     kind: "image",
@@ -56,7 +56,7 @@ function imageNode(image: ImageRecord, containerCount: number, childCount: numbe
   return node;
 }
 
-function containerNode(container: ContainerRecord): ContainerNode {
+export function containerNode(container: ContainerRecord): ContainerNode {
   const node: ContainerNode = {
     id: containerNodeId(container.id),
     kind: "container",
@@ -77,6 +77,20 @@ function containerNode(container: ContainerRecord): ContainerNode {
   if (service) node.composeService = service;
   if (container.sizeRw !== null) node.sizeRw = container.sizeRw;
   return node;
+}
+
+/** An image ID that containers still name but the daemon no longer has (after `docker rmi -f`): a ghost node. */
+export function missingImageNode(imageId: string, containerCount: number): MissingImageNode {
+  return { id: imageNodeId(imageId), kind: "image", missing: true, imageId, shortId: shortImageId(imageId), references: [], containerCount };
+}
+
+/** A parent outside the listing cannot be drawn: the edge exists only while the parent is present. */
+export function childOfEdge(imageId: string, parentId: string): GraphEdge {
+  return { source: imageNodeId(imageId), target: imageNodeId(parentId), kind: "child-of" };
+}
+
+export function usesEdge(container: ContainerRecord): GraphEdge {
+  return { source: containerNodeId(container.id), target: imageNodeId(container.imageId), kind: "uses" };
 }
 
 /**
@@ -105,26 +119,18 @@ export function buildGraph(snapshot: HostSnapshot): GraphPayload {
   const missingNodes = new Map<string, MissingImageNode>();
   for (const container of containers) {
     if (imageIds.has(container.imageId) || missingNodes.has(container.imageId)) continue;
-    missingNodes.set(container.imageId, {
-      id: imageNodeId(container.imageId),
-      kind: "image",
-      missing: true,
-      imageId: container.imageId,
-      shortId: shortImageId(container.imageId),
-      references: [],
-      containerCount: containerCounts.get(container.imageId) ?? 0,
-    });
+    missingNodes.set(container.imageId, missingImageNode(container.imageId, containerCounts.get(container.imageId) ?? 0));
   }
 
   const edges: GraphEdge[] = [];
   for (const image of images) {
     // A parent outside the listing cannot be drawn; the node still carries parentId.
     if (image.parentId !== null && imageIds.has(image.parentId)) {
-      edges.push({ source: imageNodeId(image.id), target: imageNodeId(image.parentId), kind: "child-of" });
+      edges.push(childOfEdge(image.id, image.parentId));
     }
   }
   for (const container of containers) {
-    edges.push({ source: containerNodeId(container.id), target: imageNodeId(container.imageId), kind: "uses" });
+    edges.push(usesEdge(container));
   }
 
   return {

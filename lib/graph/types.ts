@@ -76,7 +76,29 @@ export interface GraphEdge {
 
 export interface GraphPayload {
   generatedAt: string;
+  /** The live model's version this graph belongs to (set by /api/graph; absent from buildGraph's output). */
+  version?: number;
   daemon: EngineInfo;
   nodes: GraphNode[];
   edges: GraphEdge[];
+}
+
+/** `/api/events`' `event: delta`: applied to the graph at `baseVersion`, it gives the graph at `version`. */
+export interface GraphDeltaEvent {
+  /** The host's id ("default" until named hosts). */
+  host: string;
+  version: number;
+  baseVersion: number;
+  /** Whole nodes, new or changed: replace by id. */
+  upserts: GraphNode[];
+  removals: NodeId[];
+  edgeUpserts: GraphEdge[];
+  /** Edges are identified by source, target and kind. */
+  edgeRemovals: GraphEdge[];
+}
+
+/** `/api/events`' `event: connected`: the model was (re)listed; a client at another version refetches /api/graph. */
+export interface GraphConnectedEvent {
+  host: string;
+  version: number;
 }

@@ -1,9 +1,8 @@
 import { z } from "zod";
-import { answerFor, removalSetFor } from "@/lib/cleanup/blockers";
-import { indexHost, resolveTarget } from "@/lib/cleanup/targets";
 import { getConnection } from "@/lib/docker/client";
 import { MAX_NAME_LENGTH } from "@/lib/docker/names";
-import { readContainerSizes, readImageLayers, readSnapshot } from "@/lib/docker/snapshot";
+import { blockersAnswer } from "@/lib/host/answers";
+import { getHostModel } from "@/lib/host/host-model";
 import { AppError } from "@/lib/errors";
 import { handle, jsonResponse } from "@/lib/http/respond";
 
@@ -25,19 +24,6 @@ export async function GET(request: Request): Promise<Response> {
     if (!parsed.success) {
       throw new AppError("invalid_input", `Invalid query: ${parsed.error.issues[0]?.message ?? "target is required"} (GET /api/blockers?target=…).`);
     }
-    const connection = getConnection();
-    const snapshot = await readSnapshot(connection);
-    const index = indexHost(snapshot);
-    // Resolved on the snapshot: a bad or unknown target is answered before anything else is asked of the daemon.
-    const target = resolveTarget(index, parsed.data.target);
-    const needsSizes = removalSetFor(index, target).containerIds.length > 0;
-    const [layers, containerSizes] = await Promise.all([
-      readImageLayers(
-        connection,
-        snapshot.images.map((image) => image.id),
-      ),
-      needsSizes ? readContainerSizes(connection) : Promise.resolve(undefined),
-    ]);
-    return jsonResponse(answerFor(index, target, { layers, containerSizes }));
+    return jsonResponse(await blockersAnswer(getHostModel(getConnection()), parsed.data.target));
   });
 }

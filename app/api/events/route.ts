@@ -1,6 +1,6 @@
 import { getConnection } from "@/lib/docker/client";
-import type { HubMessage } from "@/lib/docker/events";
-import { getEventHub } from "@/lib/docker/events";
+import type { ModelMessage } from "@/lib/host/host-model";
+import { getHostModel } from "@/lib/host/host-model";
 import { handle } from "@/lib/http/respond";
 
 export const runtime = "nodejs";
@@ -8,21 +8,24 @@ export const dynamic = "force-dynamic";
 
 const HEARTBEAT_MS = 15_000;
 
-function frame(message: HubMessage): string {
+function frame(message: ModelMessage): string {
   switch (message.kind) {
-    case "event":
-      return `event: change\ndata: ${JSON.stringify(message.event)}\n\n`;
+    case "delta": {
+      const { host, version } = message.delta;
+      // `change` is for pages that still refetch on any change rather than apply the delta.
+      return `event: delta\ndata: ${JSON.stringify(message.delta)}\n\nevent: change\ndata: ${JSON.stringify({ host, version })}\n\n`;
+    }
     case "connected":
-      return `event: connected\ndata: {}\n\n`;
+      return `event: connected\ndata: ${JSON.stringify({ host: message.host, version: message.version })}\n\n`;
     case "disconnected":
       return `event: disconnected\ndata: ${JSON.stringify({ message: message.message })}\n\n`;
   }
 }
 
-/** Server-sent events: the daemon's image and container changes, plus its connection state. */
+/** Server-sent events: the live model's changes as graph deltas (at most one per coalescing window), plus its connection state. */
 export async function GET(request: Request): Promise<Response> {
   return handle(request, { mutating: false }, async () => {
-    const hub = getEventHub(getConnection());
+    const model = getHostModel(getConnection());
     const encoder = new TextEncoder();
     let cleanup = () => {};
     const body = new ReadableStream<Uint8Array>({
@@ -36,7 +39,7 @@ export async function GET(request: Request): Promise<Response> {
         };
         // Tell EventSource to retry quickly after a server restart.
         send("retry: 1000\n\n");
-        const unsubscribe = hub.subscribe((message) => send(frame(message)));
+        const unsubscribe = model.subscribe((message) => send(frame(message)));
         const heartbeat = setInterval(() => send(": heartbeat\n\n"), HEARTBEAT_MS);
         cleanup = () => {
           clearInterval(heartbeat);

@@ -1,11 +1,12 @@
 import { getConnection } from "@/lib/docker/client";
-import { readSnapshot } from "@/lib/docker/snapshot";
-import { buildGraph } from "@/lib/graph/build";
-import { handle, jsonResponse } from "@/lib/http/respond";
+import { graphResponse } from "@/lib/host/graph-response";
+import { getHostModel } from "@/lib/host/host-model";
+import { handle } from "@/lib/http/respond";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
+/** GET /api/graph: the whole host from the live model, with `version`; ETag, 304 and compression per version. */
 export async function GET(request: Request): Promise<Response> {
-  return handle(request, { mutating: false }, async () => jsonResponse(buildGraph(await readSnapshot(getConnection()))));
+  return handle(request, { mutating: false }, async () => graphResponse(request, await getHostModel(getConnection()).current()));
 }

@@ -1,16 +1,15 @@
 import { getConfig } from "@/lib/config";
 import { getConnection } from "@/lib/docker/client";
-import { ping, readEngineInfo } from "@/lib/docker/snapshot";
+import { getHostModel } from "@/lib/host/host-model";
 import { handle, jsonResponse } from "@/lib/http/respond";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
+/** GET /api/health: from the live model, which knows whether the daemon's event stream is up. */
 export async function GET(request: Request): Promise<Response> {
   return handle(request, { mutating: false }, async () => {
-    const connection = getConnection();
-    await ping(connection);
-    const daemon = await readEngineInfo(connection, { fresh: true });
-    return jsonResponse({ ok: true, daemon, readOnly: getConfig().readOnly });
+    const view = await getHostModel(getConnection()).current();
+    return jsonResponse({ ok: true, daemon: view.snapshot.engine, readOnly: getConfig().readOnly, host: view.host, version: view.version });
   });
 }

@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { planForTargets } from "@/lib/cleanup/planner";
-import { readPlanningContext } from "@/lib/cleanup/planning-context";
 import { savePlan } from "@/lib/cleanup/plan-store";
 import { getConnection } from "@/lib/docker/client";
 import { MAX_NAME_LENGTH } from "@/lib/docker/names";
 import { isTargetSyntax } from "@/lib/cleanup/targets";
+import { planForTargetsFromModel } from "@/lib/host/answers";
+import { getHostModel } from "@/lib/host/host-model";
 import { readJsonBody } from "@/lib/http/body";
 import { handle, jsonResponse } from "@/lib/http/respond";
 
@@ -25,7 +25,7 @@ const bodySchema = z
 export async function POST(request: Request): Promise<Response> {
   return handle(request, { mutating: true }, async () => {
     const body = await readJsonBody(request, bodySchema);
-    const plan = planForTargets(await readPlanningContext(getConnection()), body.targets, { stopRunning: body.stopRunning === true });
+    const plan = await planForTargetsFromModel(getHostModel(getConnection()), body.targets, { stopRunning: body.stopRunning === true });
     savePlan(plan);
     return jsonResponse(plan, { status: 201 });
   });

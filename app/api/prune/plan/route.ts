@@ -1,10 +1,9 @@
 import { z } from "zod";
-import { planFromRemoval } from "@/lib/cleanup/planner";
-import { readPlanningContext } from "@/lib/cleanup/planning-context";
 import { savePlan } from "@/lib/cleanup/plan-store";
-import { parseCliFilters, parseLabelFilter, parseUntil, pruneRemoval } from "@/lib/cleanup/prune";
-import { indexHost } from "@/lib/cleanup/targets";
+import { parseCliFilters, parseLabelFilter, parseUntil } from "@/lib/cleanup/prune";
 import { getConnection } from "@/lib/docker/client";
+import { prunePlanFromModel } from "@/lib/host/answers";
+import { getHostModel } from "@/lib/host/host-model";
 import { readJsonBody } from "@/lib/http/body";
 import { handle, jsonResponse } from "@/lib/http/respond";
 
@@ -28,9 +27,7 @@ export async function POST(request: Request): Promise<Response> {
     const now = new Date();
     const labels = (typeof body.label === "string" ? [body.label] : (body.label ?? [])).map(parseLabelFilter);
     const filters = parseCliFilters(body.filter ?? [], now, { labels, ...(body.until !== undefined ? { until: parseUntil(body.until, now) } : {}) });
-    const context = await readPlanningContext(getConnection());
-    const removal = pruneRemoval(indexHost(context.snapshot), body.scope, filters);
-    const plan = planFromRemoval(context, removal, { kind: "prune", scope: body.scope, targets: [], stopRunning: false });
+    const plan = await prunePlanFromModel(getHostModel(getConnection()), body.scope, filters);
     savePlan(plan);
     return jsonResponse(plan, { status: 201 });
   });
