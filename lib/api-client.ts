@@ -1,5 +1,5 @@
 import type { EngineInfo } from "@/lib/docker/types";
-import type { GraphEdge, GraphNode, GraphPayload, NodeId } from "@/lib/graph/types";
+import type { GraphDeltaEvent, GraphPayload } from "@/lib/graph/types";
 
 /** Browser-side access to the dockgraph HTTP API: typed answers, and the server's JSON errors as ApiError. */
 
@@ -73,20 +73,8 @@ export interface LiveGraph extends GraphPayload {
   version?: number;
 }
 
-/**
- * `event: delta` on `/api/events`: applied to the graph at `baseVersion` it gives the graph at `version`.
- * An upsert replaces the whole node with that id; an edge is identified by source, target and kind.
- * (Client-side copy of the server's delta contract, DESIGN.md "The live host model".)
- */
-export interface GraphDelta {
-  host: string;
-  version: number;
-  baseVersion: number;
-  upserts: GraphNode[];
-  removals: NodeId[];
-  edgeUpserts: GraphEdge[];
-  edgeRemovals: GraphEdge[];
-}
+/** `event: delta` on `/api/events` (the server's type: applied to the graph at `baseVersion` it gives the graph at `version`). */
+export type GraphDelta = GraphDeltaEvent;
 
 /** `event: connected`: the stream is (re)established, or the server re-listed the host. Older servers send `{}`. */
 export interface StreamConnected {

@@ -10,11 +10,8 @@ const HEARTBEAT_MS = 15_000;
 
 function frame(message: ModelMessage): string {
   switch (message.kind) {
-    case "delta": {
-      const { host, version } = message.delta;
-      // `change` is for pages that still refetch on any change rather than apply the delta.
-      return `event: delta\ndata: ${JSON.stringify(message.delta)}\n\nevent: change\ndata: ${JSON.stringify({ host, version })}\n\n`;
-    }
+    case "delta":
+      return `event: delta\ndata: ${JSON.stringify(message.delta)}\n\n`;
     case "connected":
       return `event: connected\ndata: ${JSON.stringify({ host: message.host, version: message.version })}\n\n`;
     case "disconnected":
