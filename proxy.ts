@@ -2,6 +2,7 @@ import type { NextRequest } from "next/server";
 import { NextResponse } from "next/server";
 import { describeProblems, getConfig, isDevelopment, startupProblems } from "@/lib/config";
 import { requestRefusal } from "@/lib/http/guard";
+import { assertDecodablePath } from "@/lib/http/request-target";
 import { htmlResponse, loginPage, misconfiguredResponse } from "@/lib/http/plain-page";
 import { errorResponse, statusOf } from "@/lib/http/respond";
 import { createNonce, securityHeaders } from "@/lib/http/security-headers";
@@ -21,6 +22,14 @@ function refusal(request: NextRequest): Response | null {
   const { pathname } = request.nextUrl;
   const problems = startupProblems();
   if (problems.length > 0) return misconfiguredResponse(isApi(pathname), describeProblems(problems));
+  if (isApi(pathname)) {
+    // Next answers a dynamic segment that does not decode with a plain-text 500 before any route runs.
+    try {
+      assertDecodablePath(new URL(request.url).pathname);
+    } catch (error) {
+      return errorResponse(error);
+    }
+  }
   const error = requestRefusal(request, getConfig(), { mutating: false, anonymous: pathname === LOGIN_PATH });
   if (error === null) return null;
   if (isApi(pathname)) return errorResponse(error);

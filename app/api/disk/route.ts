@@ -1,6 +1,7 @@
 import { getConnection } from "@/lib/docker/client";
 import { diskAnswer } from "@/lib/host/answers";
 import { getHostModel } from "@/lib/host/host-model";
+import { flagParameter, parseQuery } from "@/lib/http/query";
 import { handle, jsonResponse } from "@/lib/http/respond";
 
 export const runtime = "nodejs";
@@ -12,7 +13,8 @@ export const dynamic = "force-dynamic";
  * `?fresh` reads it again.
  */
 export async function GET(request: Request): Promise<Response> {
-  return handle(request, { mutating: false }, async () =>
-    jsonResponse(await diskAnswer(getHostModel(getConnection()), { fresh: new URL(request.url).searchParams.has("fresh") })),
-  );
+  return handle(request, { mutating: false }, async () => {
+    const { fresh } = parseQuery(request.url, { fresh: flagParameter }, "GET /api/disk");
+    return jsonResponse(await diskAnswer(getHostModel(getConnection()), { fresh }));
+  });
 }

@@ -1,6 +1,7 @@
 import { getConnection } from "@/lib/docker/client";
 import type { ModelMessage } from "@/lib/host/host-model";
 import { getHostModel } from "@/lib/host/host-model";
+import { parseQuery } from "@/lib/http/query";
 import { handle } from "@/lib/http/respond";
 
 export const runtime = "nodejs";
@@ -22,6 +23,7 @@ function frame(message: ModelMessage): string {
 /** Server-sent events: the live model's changes as graph deltas (at most one per coalescing window), plus its connection state. */
 export async function GET(request: Request): Promise<Response> {
   return handle(request, { mutating: false }, async () => {
+    parseQuery(request.url, {}, "GET /api/events");
     const model = getHostModel(getConnection());
     const encoder = new TextEncoder();
     let cleanup = () => {};

@@ -6,6 +6,7 @@ import { isTargetSyntax } from "@/lib/cleanup/targets";
 import { planForTargetsFromModel } from "@/lib/host/answers";
 import { getHostModel } from "@/lib/host/host-model";
 import { readJsonBody } from "@/lib/http/body";
+import { parseQuery } from "@/lib/http/query";
 import { handle, jsonResponse } from "@/lib/http/respond";
 
 export const runtime = "nodejs";
@@ -24,6 +25,7 @@ const bodySchema = z
 /** POST /api/plans { targets, stopRunning? }: an ordered plan that removes each target entirely, to preview and run. */
 export async function POST(request: Request): Promise<Response> {
   return handle(request, { mutating: true }, async () => {
+    parseQuery(request.url, {}, "POST /api/plans");
     const body = await readJsonBody(request, bodySchema);
     const plan = await planForTargetsFromModel(getHostModel(getConnection()), body.targets, { stopRunning: body.stopRunning === true });
     savePlan(plan);

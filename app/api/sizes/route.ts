@@ -1,6 +1,7 @@
 import { getConnection } from "@/lib/docker/client";
 import { sizesAnswer } from "@/lib/host/answers";
 import { getHostModel } from "@/lib/host/host-model";
+import { parseQuery } from "@/lib/http/query";
 import { handle, jsonResponse } from "@/lib/http/respond";
 
 export const runtime = "nodejs";
@@ -12,5 +13,8 @@ export const dynamic = "force-dynamic";
  * model and cached (layers per image ID, sizes until the container's next event); this waits for those loads.
  */
 export async function GET(request: Request): Promise<Response> {
-  return handle(request, { mutating: false }, async () => jsonResponse(await sizesAnswer(getHostModel(getConnection()))));
+  return handle(request, { mutating: false }, async () => {
+    parseQuery(request.url, {}, "GET /api/sizes");
+    return jsonResponse(await sizesAnswer(getHostModel(getConnection())));
+  });
 }

@@ -5,6 +5,7 @@ import { getConnection } from "@/lib/docker/client";
 import { prunePlanFromModel } from "@/lib/host/answers";
 import { getHostModel } from "@/lib/host/host-model";
 import { readJsonBody } from "@/lib/http/body";
+import { parseQuery } from "@/lib/http/query";
 import { handle, jsonResponse } from "@/lib/http/respond";
 
 export const runtime = "nodejs";
@@ -23,6 +24,7 @@ const bodySchema = z
 /** POST /api/prune/plan { scope, until?, label?, filter? }: what the CLI's prune would remove, as a plan run by ID. */
 export async function POST(request: Request): Promise<Response> {
   return handle(request, { mutating: true }, async () => {
+    parseQuery(request.url, {}, "POST /api/prune/plan");
     const body = await readJsonBody(request, bodySchema);
     const now = new Date();
     const labels = (typeof body.label === "string" ? [body.label] : (body.label ?? [])).map(parseLabelFilter);
