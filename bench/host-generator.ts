@@ -241,3 +241,15 @@ export async function hostCounts(socketPath: string): Promise<{ images: number; 
   for (const container of containers) states[container.State] = (states[container.State] ?? 0) + 1;
   return { images: images.length, withParent: images.filter((image) => (image.ParentId ?? "") !== "").length, states };
 }
+
+/** Throws unless the daemon holds exactly the planned host (counts of images, parents and container states). */
+export async function assertGenerated(socketPath: string, plan: HostPlan): Promise<void> {
+  const counts = await hostCounts(socketPath);
+  const planned: Record<string, number> = {};
+  for (const container of plan.containers) planned[container.state] = (planned[container.state] ?? 0) + 1;
+  const withParent = plan.images.filter((image) => image.parent !== null).length;
+  const same = counts.images === plan.images.length && counts.withParent === withParent && JSON.stringify(Object.entries(counts.states).sort()) === JSON.stringify(Object.entries(planned).sort());
+  if (!same) {
+    throw new Error(`the generated host differs from its plan: daemon ${JSON.stringify(counts)}, plan ${JSON.stringify({ images: plan.images.length, withParent, states: planned })}`);
+  }
+}

@@ -22,7 +22,7 @@ import { sandboxPaths, startSandbox, stopSandbox, type SandboxInfo } from "@/scr
 import { docker } from "@/scripts/sandbox/docker-cli";
 import { engineRequest } from "@/scripts/sandbox/engine-api";
 import { runStorm, type StormResult } from "./event-storm";
-import { generateHost, hostCounts, type GeneratedHost } from "./host-generator";
+import { assertGenerated, generateHost, hostCounts, type GeneratedHost } from "./host-generator";
 import type { HostSize } from "./host-shape";
 import { callServer, median, quantile, rawContainerList, rawLists, type ServerClient } from "./http-probe";
 import { clickToBlockers, FRAME_HELPERS, listedIds, panAndZoom, setSearch, whenListed, type FrameStats } from "./page-probe";
@@ -375,7 +375,8 @@ async function measureCleanup(
 
   log("cleanup: generating an identical host for the CLI");
   const fresh = await freshSandbox(log);
-  await generateHost(fresh.socketPath, size, { sandboxDir: SANDBOX_DIR, seed, log });
+  const twin = await generateHost(fresh.socketPath, size, { sandboxDir: SANDBOX_DIR, seed, log });
+  await assertGenerated(fresh.socketPath, twin.plan);
   const started = performance.now();
   await docker(fresh.dockerHost, ["container", "prune", "-f"], { timeoutMs: 3_600_000 });
   await docker(fresh.dockerHost, ["image", "prune", "-a", "-f"], { timeoutMs: 3_600_000 });
@@ -493,6 +494,7 @@ export async function runLiveHostBench(options: { size: HostSize; parts: Readonl
   try {
     const host = await generateHost(sandbox.socketPath, size, { sandboxDir: SANDBOX_DIR, seed, log });
     sandbox = await startSandbox({ dir: SANDBOX_DIR, log });
+    await assertGenerated(sandbox.socketPath, host.plan);
     const counts = await hostCounts(sandbox.socketPath);
     const heavyCount = host.plan.containers.filter((container) => container.image === host.plan.heavyImage).length;
     const stoppedCount = host.plan.containers.filter((container) => container.state === "exited" || container.state === "created").length;
