@@ -10,6 +10,8 @@ export interface Machine {
   kernel: string;
   node: string;
   dockerCli: string;
+  /** 1, 5 and 15 minute load averages when the run began: on a shared machine they say how noisy the figures are. */
+  loadAverage: string;
 }
 
 export function describeMachine(): Machine {
@@ -28,5 +30,6 @@ export function describeMachine(): Machine {
     kernel: `${os.type()} ${os.release()}`,
     node: process.version,
     dockerCli,
+    loadAverage: os.loadavg().map((load) => load.toFixed(1)).join(" / "),
   };
 }

@@ -69,7 +69,9 @@ Measured by \`npm run bench -- --size S|M|L\` (bench/live-host.ts; see docs/test
 bench/host-generator.ts with the shape of issue 11 (at L: 2,000 images, 1,193 with a parent; 10,000 containers, 8,500
 exited, 1,000 created, 490 running, 10 paused; one image used by 951 containers), a fresh production server
 (\`next start\`) on loopback, and the page in headless Chromium. Every server figure is a ratio to raw Engine API calls
-the benchmark makes itself on the daemon's socket in the same run. The targets are issue 11's, set for L (the cleanup's
+the benchmark makes itself on the daemon's socket in the same run. The generator writes the exits of the exited
+containers into their records while the daemon is stopped (what dockerd records when a container exits), instead
+of running each one. The targets are issue 11's, set for L (the cleanup's
 for M); smaller sizes are held to the same numbers. Each run replaces its size's section.
 `;
 
@@ -80,7 +82,7 @@ function renderSection(section: SizeSection): string {
     "",
     `Measured ${section.measuredAt} at commit ${section.commit}. Host: ${section.host}.`,
     "",
-    `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.kernel}; Docker Engine ${machine.docker} (${machine.dockerCli}); Node ${machine.node}; ${machine.chromium}.`,
+    `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.kernel}; Docker Engine ${machine.docker} (${machine.dockerCli}); Node ${machine.node}; ${machine.chromium}; load average ${machine.loadAverage} (1 / 5 / 15 min) when the run began.`,
     "",
     markdownTable(section.rows),
     "",
