@@ -25,7 +25,7 @@ import { runStorm, type StormResult } from "./event-storm";
 import { assertGenerated, generateHost, hostCounts, type GeneratedHost } from "./host-generator";
 import type { HostSize } from "./host-shape";
 import { callServer, median, quantile, rawContainerList, rawLists, type ServerClient } from "./http-probe";
-import { clickToBlockers, FRAME_HELPERS, listedIds, panAndZoom, setSearch, whenListed, type FrameStats } from "./page-probe";
+import { clickToBlockers, FRAME_HELPERS, listedIds, listRowHints, panAndZoom, setSearch, whenListed, type FrameStats, type ListedNode } from "./page-probe";
 import { MIB, shimsOf, treeMemory, type TreeMemory } from "./process-memory";
 import { ms, ratioRow, times, verdict, type Row } from "./report";
 
@@ -244,7 +244,8 @@ async function measurePage(
     ];
     const clicks: number[] = [];
     // A click whose answer never comes is a figure too (NaN: "not shown"), not the end of the run.
-    for (const target of clickTargets) clicks.push(await clickToBlockers(page, target).catch(() => Number.NaN));
+    const hints = listRowHints((JSON.parse((await callServer(client, "GET", "/api/graph")).text) as { nodes: ListedNode[] }).nodes);
+    for (const target of clickTargets) clicks.push(await clickToBlockers(page, target, hints.get(target) ?? null).catch(() => Number.NaN));
 
     log("page: docker create → row");
     await setSearch(page, "bench-probe-");

@@ -65,12 +65,18 @@ export async function panAndZoom(page: Page): Promise<{ pan: FrameStats; zoom: F
   return { pan: frameStats(pan), zoom: frameStats(zoom) };
 }
 
-const CLICK_TO_BLOCKERS = `async (nodeId) => {
+const CLICK_TO_BLOCKERS = `async (nodeId, rowHint) => {
   const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
   const list = document.querySelector('[data-testid="node-list"]');
   if (!list) return { error: "no node list" };
   const find = () => document.querySelector('[data-list-node-id="' + nodeId + '"]');
   let button = null;
+  if (rowHint !== null) {
+    list.scrollTop = Math.max(0, rowHint * 28 - list.clientHeight / 2);
+    await frame();
+    await frame();
+    button = find();
+  }
   for (let top = 0; top <= list.scrollHeight && button === null; top += Math.max(100, list.clientHeight - 60)) {
     list.scrollTop = top;
     await frame();
@@ -89,9 +95,35 @@ const CLICK_TO_BLOCKERS = `async (nodeId) => {
   }
 }`;
 
+export interface ListedNode {
+  id: string;
+  kind: string;
+  missing?: boolean;
+  intermediate?: boolean;
+}
+
+/**
+ * Where the list probably shows each node (row index, group titles included), from the graph as the server sends
+ * it: images, containers, build-step images, each in the payload's order. Only a hint for scrolling to the entry.
+ */
+export function listRowHints(nodes: readonly ListedNode[]): Map<string, number> {
+  const groups = [
+    nodes.filter((node) => node.kind === "image" && (node.missing === true || node.intermediate !== true)),
+    nodes.filter((node) => node.kind === "container"),
+    nodes.filter((node) => node.kind === "image" && node.missing !== true && node.intermediate === true),
+  ];
+  const rows = new Map<string, number>();
+  let row = 0;
+  for (const group of groups) {
+    row += 1;
+    for (const node of group) rows.set(node.id, row++);
+  }
+  return rows;
+}
+
 /** A click on the node's list entry until the panel shows its blockers ("Can it go?"), in ms. */
-export async function clickToBlockers(page: Page, nodeId: string): Promise<number> {
-  const result = (await page.evaluate(`(${CLICK_TO_BLOCKERS})(${JSON.stringify(nodeId)})`)) as { ms?: number; error?: string };
+export async function clickToBlockers(page: Page, nodeId: string, rowHint: number | null): Promise<number> {
+  const result = (await page.evaluate(`(${CLICK_TO_BLOCKERS})(${JSON.stringify(nodeId)}, ${JSON.stringify(rowHint)})`)) as { ms?: number; error?: string };
   if (result.ms === undefined) throw new Error(`click → blockers for ${nodeId}: ${result.error ?? "failed"}`);
   return result.ms;
 }
