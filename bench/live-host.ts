@@ -198,6 +198,7 @@ interface PageFigures {
   recoveryFullGraphFetches: number;
   serverErrors: number;
   recoveryMs: number | null;
+  recoveryLimitMs: number;
   memoryAfterStorm: TreeMemory;
 }
 
@@ -318,6 +319,7 @@ async function measurePage(
       recoveryFullGraphFetches,
       serverErrors: counts.errors,
       recoveryMs,
+      recoveryLimitMs: settings.recoveryTimeoutMs,
       memoryAfterStorm,
     };
   } finally {
@@ -448,7 +450,7 @@ function pageRows(page: PageFigures, lists: number): Row[] {
     },
     {
       what: "after that storm, until the open page shows the daemon's state again",
-      measured: page.recoveryMs === null ? "not within the time allowed" : `${ms(page.recoveryMs)} (${page.recoveryFullGraphFetches} more full fetches; ${page.serverErrors} answers ≥ 500 since the storm began)`,
+      measured: page.recoveryMs === null ? `not within ${page.recoveryLimitMs / 1000} s (${page.recoveryFullGraphFetches} more full fetches; ${page.serverErrors} answers ≥ 500 since the storm began)` : `${ms(page.recoveryMs)} (${page.recoveryFullGraphFetches} more full fetches; ${page.serverErrors} answers ≥ 500 since the storm began)`,
       reference: "",
       ratio: "",
       target: "",
