@@ -253,3 +253,18 @@ export async function assertGenerated(socketPath: string, plan: HostPlan): Promi
     throw new Error(`the generated host differs from its plan: daemon ${JSON.stringify(counts)}, plan ${JSON.stringify({ images: plan.images.length, withParent, states: planned })}`);
   }
 }
+
+/**
+ * Kills the live containers a few at a time (unpausing the paused ones first): hundreds of kills at once, as a
+ * sandbox stop sends them, time out on a small machine.
+ */
+export async function killLiveContainers(socketPath: string): Promise<void> {
+  const containers = (await engineRequest(socketPath, "GET", "/containers/json?all=1", { timeoutMs: 120_000 })).body as { Id: string; State: string }[];
+  const live = containers.filter((container) => container.State === "running" || container.State === "paused");
+  await boundedParallel(live.length, 16, async (index) => {
+    const container = live[index];
+    if (!container) return;
+    if (container.State === "paused") await engineRequest(socketPath, "POST", `/containers/${container.Id}/unpause`, { timeoutMs: 60_000 }).catch(() => undefined);
+    await engineRequest(socketPath, "POST", `/containers/${container.Id}/kill`, { timeoutMs: 60_000 }).catch(() => undefined);
+  });
+}

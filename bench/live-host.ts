@@ -22,7 +22,7 @@ import { sandboxPaths, startSandbox, stopSandbox, type SandboxInfo } from "@/scr
 import { docker } from "@/scripts/sandbox/docker-cli";
 import { engineRequest } from "@/scripts/sandbox/engine-api";
 import { runStorm, type StormResult } from "./event-storm";
-import { assertGenerated, generateHost, hostCounts, type GeneratedHost } from "./host-generator";
+import { assertGenerated, generateHost, hostCounts, killLiveContainers, type GeneratedHost } from "./host-generator";
 import type { HostSize } from "./host-shape";
 import { callServer, median, quantile, rawContainerList, rawLists, type ServerClient } from "./http-probe";
 import { clickToBlockers, FRAME_HELPERS, listedIds, listRowHints, panAndZoom, setSearch, whenListed, type FrameStats, type ListedNode } from "./page-probe";
@@ -565,7 +565,10 @@ export async function runLiveHostBench(options: { size: HostSize; parts: Readonl
     return { rows, notes, hostDescription, dockerVersion, chromiumVersion, raw };
   } finally {
     if (browser) await browser.close().catch(() => undefined);
-    if (!options.keep) await stopSandbox({ dir: SANDBOX_DIR, clean: true, log });
+    if (!options.keep) {
+      await killLiveContainers(sandbox.socketPath).catch(() => undefined);
+      await stopSandbox({ dir: SANDBOX_DIR, clean: true, log });
+    }
     releaseSandbox();
   }
 }

@@ -71,8 +71,8 @@ exited, 1,000 created, 490 running, 10 paused; one image used by 951 containers)
 (\`next start\`) on loopback, and the page in headless Chromium. Every server figure is a ratio to raw Engine API calls
 the benchmark makes itself on the daemon's socket in the same run. The generator writes the exits of the exited
 containers into their records while the daemon is stopped (what dockerd records when a container exits), instead
-of running each one. The targets are issue 11's, set for L (the cleanup's
-for M); smaller sizes are held to the same numbers. Each run replaces its size's section.
+of running each one. The targets are issue 11's, set for L (the cleanup's for M); smaller sizes are held to the same
+numbers. Each run replaces its size's section.
 `;
 
 function renderSection(section: SizeSection): string {
