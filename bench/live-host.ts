@@ -499,7 +499,15 @@ export async function runLiveHostBench(options: { size: HostSize; parts: Readonl
   const { size, parts, log, cleanups, seed } = options;
   const settings = SETTINGS[size];
   let sandbox = await freshSandbox(log);
-  const releaseSandbox = cleanups.add("sandbox", () => (options.keep ? undefined : stopSandbox({ dir: SANDBOX_DIR, clean: true, log })));
+  // Once, whoever asks first: the end of the run, or Ctrl-C while the run still unwinds.
+  let stopped: Promise<void> | null = null;
+  const stopOurSandbox = () =>
+    (stopped ??= (async () => {
+      if (options.keep) return;
+      await killLiveContainers(sandboxPaths(SANDBOX_DIR).socketPath).catch(() => undefined);
+      await stopSandbox({ dir: SANDBOX_DIR, clean: true, log });
+    })());
+  const releaseSandbox = cleanups.add("sandbox", stopOurSandbox);
   const rows: Row[] = [];
   const notes: string[] = [];
   const raw: Record<string, unknown> = { size, seed };
@@ -565,10 +573,7 @@ export async function runLiveHostBench(options: { size: HostSize; parts: Readonl
     return { rows, notes, hostDescription, dockerVersion, chromiumVersion, raw };
   } finally {
     if (browser) await browser.close().catch(() => undefined);
-    if (!options.keep) {
-      await killLiveContainers(sandbox.socketPath).catch(() => undefined);
-      await stopSandbox({ dir: SANDBOX_DIR, clean: true, log });
-    }
+    await stopOurSandbox();
     releaseSandbox();
   }
 }
