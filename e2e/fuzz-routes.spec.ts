@@ -39,7 +39,10 @@ function discoverRoutes(): Route[] {
       if (entry.isDirectory()) walk(full);
       else if (entry.name === "route.ts") {
         const source = fs.readFileSync(full, "utf8");
-        const methods = [...source.matchAll(/export (?:async )?function (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\b/g)].map((match) => match[1] ?? "");
+        // `export async function GET` and `export { handler as GET, … }` alike.
+        const methods = [...source.matchAll(/export (?:async )?function (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\b|\bas (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\b/g)].map(
+          (match) => match[1] ?? match[2] ?? "",
+        );
         routes.push({ pattern: `/api/${path.relative(root, dir).split(path.sep).join("/")}`, methods });
       }
     }
