@@ -239,11 +239,26 @@ function sampleArbitrary(route: Route, realNames: string[], port: number, create
         headers,
         ...(drawn.body !== undefined ? { body: drawn.body, framing: drawn.framing as RawRequest["framing"] } : {}),
         // A plan id of "", "." or ".." is a different path once dot segments are resolved.
-        strayQuery: drawn.query.some(([key], index) => !(QUERY_PARAMETERS[route.pattern] ?? []).includes(key) || drawn.query.findIndex(([other]) => other === key) !== index),
+        strayQuery: strayQueryIn(target, route),
         handled: exact && route.methods.includes(drawn.method) && !(drawn.rawPlanId || ["", ".", ".."].includes(id) ) ,
         label,
       };
     });
+}
+
+/**
+ * Whether the query the route handler sees has a parameter it does not take, or one twice: read from the target as the
+ * server reads it (a `#` ends the query; Next.js drops `__proto__` parameters before any route code runs).
+ */
+function strayQueryIn(target: Buffer, route: Route): boolean {
+  let params: URLSearchParams;
+  try {
+    params = new URL(target.toString("latin1"), "http://fuzz.invalid").searchParams;
+  } catch {
+    return false;
+  }
+  const keys = [...params.keys()].filter((key) => key !== "__proto__");
+  return keys.some((key, index) => !(QUERY_PARAMETERS[route.pattern] ?? []).includes(key) || keys.indexOf(key) !== index);
 }
 
 /** The query parameters each route takes (docs/api.md). */

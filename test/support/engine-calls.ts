@@ -24,6 +24,7 @@ const jsonFilters = (allowed: (filters: Record<string, unknown>, host: KnownHost
     return false;
   }
 };
+const unixTime = (value: string) => /^\d{1,12}(\.\d{1,9})?$/.test(value);
 const stringList = (value: unknown, check: (item: string) => boolean) => Array.isArray(value) && value.every((item) => typeof item === "string" && check(item));
 
 const READ_CALLS: { method: string; path: RegExp; name?: "image" | "container"; query: QueryRule }[] = [
@@ -38,7 +39,13 @@ const READ_CALLS: { method: string; path: RegExp; name?: "image" | "container"; 
     query: {
       all: one,
       size: one,
-      filters: jsonFilters((filters, host) => Object.keys(filters).every((key) => key === "ancestor") && stringList(filters.ancestor, (id) => host.imageIds.has(id))),
+      // Containers on an image (ancestor), or a plan's own containers whose sizes are read fresh (id).
+      filters: jsonFilters(
+        (filters, host) =>
+          Object.keys(filters).every((key) => key === "ancestor" || key === "id") &&
+          (filters.ancestor === undefined || stringList(filters.ancestor, (id) => host.imageIds.has(id))) &&
+          (filters.id === undefined || stringList(filters.id, (id) => host.containerIds.has(id))),
+      ),
     },
   },
   { method: "GET", path: /^\/images\/([^/]+)\/(?:json|history)$/, name: "image", query: {} },
@@ -46,7 +53,12 @@ const READ_CALLS: { method: string; path: RegExp; name?: "image" | "container"; 
   {
     method: "GET",
     path: /^\/events$/,
-    query: { filters: jsonFilters((filters) => Object.keys(filters).every((key) => key === "type") && stringList(filters.type, (type) => type === "image" || type === "container")) },
+    // The live stream, and the read barrier's look at the daemon's recent log (since/until: unix seconds.fraction).
+    query: {
+      filters: jsonFilters((filters) => Object.keys(filters).every((key) => key === "type") && stringList(filters.type, (type) => type === "image" || type === "container")),
+      since: unixTime,
+      until: unixTime,
+    },
   },
 ];
 
