@@ -4,7 +4,7 @@ import "d3-transition";
 import { zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior, type ZoomTransform } from "d3-zoom";
 import type { NodeId } from "@/lib/graph/types";
 import type { GraphLayout, LayoutFrame, PositionedEdge, PositionedNode } from "@/components/graph/layout";
-import { clippedCubic, clippedLine } from "@/components/graph/edge-clip";
+import { clippedCubic, clippedLine, type ClipBox } from "@/components/graph/edge-clip";
 import { nodeDescription, STATE_COLORS } from "@/components/graph/node-style";
 import {
   foldLayout,
@@ -131,9 +131,9 @@ export function createCanvasRenderer(canvas: HTMLCanvasElement, options: GraphRe
     canvas.dataset.zoomLevel = view?.level ?? "nodes";
     if (view === null) {
       drawFrames(layout.frames, visible, k);
-      drawEdges(layout.edges, visible, { top, bottom }, k);
+      drawEdges(layout.edges, visible, { left, top, right, bottom }, k);
     } else if (view.level === "images") {
-      drawEdges(view.edges, visible, { top, bottom }, k);
+      drawEdges(view.edges, visible, { left, top, right, bottom }, k);
       drawBadges(view.badges, visible, k);
     } else {
       drawGroups(view.groups, view.groupEdges, visible, k);
@@ -297,7 +297,7 @@ export function createCanvasRenderer(canvas: HTMLCanvasElement, options: GraphRe
     ctx.setLineDash([]);
   }
 
-  function drawEdges(edges: PositionedEdge[], visible: (x1: number, y1: number, x2: number, y2: number) => boolean, rows: { top: number; bottom: number }, k: number): void {
+  function drawEdges(edges: PositionedEdge[], visible: (x1: number, y1: number, x2: number, y2: number) => boolean, area: ClipBox, k: number): void {
     // One path per look: thousands of strokes become a handful of draw calls.
     const batches = new Map<string, { look: ReturnType<typeof edgeLook>; path: Path2D }>();
     for (const entry of edges) {
@@ -309,15 +309,16 @@ export function createCanvasRenderer(canvas: HTMLCanvasElement, options: GraphRe
         batch = { look, path: new Path2D() };
         batches.set(key, batch);
       }
-      // Only the part in the viewport's rows (and a stroke's width more): a long edge stroked whole costs far more.
-      const [top, bottom] = [rows.top - EDGE_MARGIN_PX / k, rows.bottom + EDGE_MARGIN_PX / k];
+      // Only the part in the viewport (and a little more): a long edge stroked whole costs far more.
+      const margin = EDGE_MARGIN_PX / k;
+      const box = { left: area.left - margin, top: area.top - margin, right: area.right + margin, bottom: area.bottom + margin };
       if (k < DETAIL_MIN_SCALE) {
-        const line = clippedLine(entry, top, bottom);
+        const line = clippedLine(entry, box);
         if (!line) continue;
         batch.path.moveTo(line.x1, line.y1);
         batch.path.lineTo(line.x2, line.y2);
       } else {
-        const curve = clippedCubic(entry, top, bottom);
+        const curve = clippedCubic(entry, box);
         if (!curve) continue;
         const [[sx, sy], [c1x, c1y], [c2x, c2y], [ex, ey]] = curve;
         batch.path.moveTo(sx, sy);

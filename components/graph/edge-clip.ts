@@ -1,10 +1,10 @@
 /**
- * The part of an edge inside a horizontal band of the layout (the viewport's rows), so that the canvas strokes
+ * The part of an edge inside a rectangle of the layout (the viewport), so that the canvas strokes
  * only what can be seen. An image with a thousand containers in a column has a thousand edges thousands of units
  * long: stroked (and dashed) whole, they cost the browser ~100 ms of rasterising per frame when zoomed in on it.
  *
  * Edges are drawn as a line or as the cubic from (x1, y1) through (x1, midY) and (x2, midY) to (x2, y2): both are
- * monotonic in y, so the visible part is one piece, cut out exactly (de Casteljau), and looks the same on screen.
+ * monotonic in x and in y, so the visible part is one piece, cut out exactly (de Casteljau): the same on screen.
  */
 
 export interface EdgePoints {
@@ -54,38 +54,60 @@ export function cubicPiece(curve: Cubic, t0: number, t1: number): Cubic {
   return [lerp(i, j, s), j, h, q3];
 }
 
-function cubicY(curve: Cubic, t: number): number {
-  const u = 1 - t;
-  return u * u * u * curve[0][1] + 3 * u * u * t * curve[1][1] + 3 * u * t * t * curve[2][1] + t * t * t * curve[3][1];
+/** A rectangle of the layout: the viewport, with a margin. */
+export interface ClipBox {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
 }
 
-/** The parameter where a cubic that is monotonic in y reaches y (clamped to 0…1). */
-function cubicTAtY(curve: Cubic, y: number): number {
-  const rising = curve[3][1] >= curve[0][1];
+type Axis = 0 | 1;
+
+function cubicAt(curve: Cubic, axis: Axis, t: number): number {
+  const u = 1 - t;
+  return u * u * u * curve[0][axis] + 3 * u * u * t * curve[1][axis] + 3 * u * t * t * curve[2][axis] + t * t * t * curve[3][axis];
+}
+
+/** The parameter where a cubic that is monotonic along the axis reaches the value (clamped to 0…1). */
+function cubicTAt(curve: Cubic, axis: Axis, value: number): number {
+  const rising = curve[3][axis] >= curve[0][axis];
   let low = 0;
   let high = 1;
   for (let step = 0; step < 32; step += 1) {
     const middle = (low + high) / 2;
-    if (cubicY(curve, middle) < y === rising) low = middle;
+    if (cubicAt(curve, axis, middle) < value === rising) low = middle;
     else high = middle;
   }
   return (low + high) / 2;
 }
 
-/** The parameter range of the edge inside rows top…bottom, or null when none of it is; [0, 1] when all of it is. */
-function visibleRange(y1: number, y2: number, top: number, bottom: number, tAtY: (y: number) => number): [number, number] | null {
-  const [low, high] = [Math.min(y1, y2), Math.max(y1, y2)];
-  if (high < top || low > bottom) return null;
-  if (low >= top && high <= bottom) return [0, 1];
-  const ta = tAtY(Math.max(low, top));
-  const tb = tAtY(Math.min(high, bottom));
+/** The parameter range where a coordinate going monotonically from `from` to `to` is within min…max, or null. */
+function rangeWithin(from: number, to: number, min: number, max: number, tAt: (value: number) => number): [number, number] | null {
+  const [low, high] = [Math.min(from, to), Math.max(from, to)];
+  if (high < min || low > max) return null;
+  if (low >= min && high <= max) return [0, 1];
+  const ta = tAt(Math.max(low, min));
+  const tb = tAt(Math.min(high, max));
   return [Math.min(ta, tb), Math.max(ta, tb)];
 }
 
+/** Where the edge is inside the box along both axes (each monotonic in t, so one interval), or null. */
+function visibleRange(edge: EdgePoints, box: ClipBox, tAt: (axis: Axis, value: number) => number): [number, number] | null {
+  const across = rangeWithin(edge.x1, edge.x2, box.left, box.right, (value) => tAt(0, value));
+  const down = rangeWithin(edge.y1, edge.y2, box.top, box.bottom, (value) => tAt(1, value));
+  if (!across || !down) return null;
+  const [t0, t1] = [Math.max(across[0], down[0]), Math.min(across[1], down[1])];
+  return t0 <= t1 ? [t0, t1] : null;
+}
+
 /** The visible piece of the edge drawn as a straight line, or null. */
-export function clippedLine(edge: EdgePoints, top: number, bottom: number): EdgePoints | null {
+export function clippedLine(edge: EdgePoints, box: ClipBox): EdgePoints | null {
   const { x1, y1, x2, y2 } = edge;
-  const range = visibleRange(y1, y2, top, bottom, (y) => (y2 === y1 ? 0 : (y - y1) / (y2 - y1)));
+  const range = visibleRange(edge, box, (axis, value) => {
+    const [from, to] = axis === 0 ? [x1, x2] : [y1, y2];
+    return to === from ? 0 : (value - from) / (to - from);
+  });
   if (!range) return null;
   if (range[0] === 0 && range[1] === 1) return edge;
   const [t0, t1] = range;
@@ -93,9 +115,9 @@ export function clippedLine(edge: EdgePoints, top: number, bottom: number): Edge
 }
 
 /** The visible piece of the edge drawn as its cubic, or null. */
-export function clippedCubic(edge: EdgePoints, top: number, bottom: number): Cubic | null {
+export function clippedCubic(edge: EdgePoints, box: ClipBox): Cubic | null {
   const curve = edgeCubic(edge);
-  const range = visibleRange(edge.y1, edge.y2, top, bottom, (y) => cubicTAtY(curve, y));
+  const range = visibleRange(edge, box, (axis, value) => cubicTAt(curve, axis, value));
   if (!range) return null;
   if (range[0] === 0 && range[1] === 1) return curve;
   return cubicPiece(curve, range[0], range[1]);
