@@ -20,7 +20,11 @@
  *               the whole layout, or with the layout worker only the hand-over and putting the answer together.
  * Prints a table and writes test-results/bench/graph-render.json.
  *
- *   npx tsx bench/graph-render.ts [--sizes 500,2000] [--renderers svg,canvas] [--layout main]
+ * `--trace` also records a Chromium performance trace of each click → blockers and prints where the renderer's main
+ * thread spent that time (self time by trace event: script, style recalculation, layout, paint…); the trace itself is
+ * written to test-results/bench/click-trace-<renderer>-<nodes>.json (chrome://tracing, the DevTools Performance panel).
+ *
+ *   npx tsx bench/graph-render.ts [--sizes 500,2000] [--renderers svg,canvas] [--layout main] [--trace]
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -50,6 +54,8 @@ const SIZES_DELAY_MS = 3_000;
 const RENDERERS = option("renderers", "svg,canvas").split(",");
 /** `--layout main` keeps the page's layout on the main thread (the layout worker's threshold is measured so). */
 const LAYOUT = option("layout", "");
+const TRACE = process.argv.includes("--trace");
+const TRACE_CATEGORIES = ["devtools.timeline", "cc", "disabled-by-default-cc.debug", "gpu", "viz", "disabled-by-default-devtools.timeline", "v8.execute", "blink", "blink.user_timing"];
 
 /* In-page helpers, as strings: functions handed to page.evaluate would carry tsx's __name helper into the page. */
 const STUBS = `
@@ -109,6 +115,40 @@ interface Measurement {
   clickToAnswerMs: number;
   pageLayoutMainMs: number;
   layoutThread: string;
+}
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  pid: number;
+  tid: number;
+  args?: { name?: string };
+}
+
+/**
+ * Self time (ms) by event name on the renderer's main thread over the trace: an event's duration minus its
+ * children's, so that script, style, layout and paint add up to the busy time, each counted once.
+ */
+function mainThreadSelfTimes(trace: Buffer): [string, number][] {
+  const events = (JSON.parse(trace.toString("utf8")) as { traceEvents: TraceEvent[] }).traceEvents;
+  const main = events.find((event) => event.ph === "M" && event.name === "thread_name" && event.args?.name === "CrRendererMain");
+  if (!main) return [];
+  const spans = events
+    .filter((event) => event.pid === main.pid && event.tid === main.tid && event.ph === "X" && event.dur !== undefined)
+    .sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
+  const self = new Map<string, number>();
+  const open: { end: number; name: string }[] = [];
+  for (const span of spans) {
+    const end = span.ts + (span.dur ?? 0);
+    while (open.length > 0 && (open.at(-1)?.end ?? 0) <= span.ts) open.pop();
+    const parent = open.at(-1);
+    self.set(span.name, (self.get(span.name) ?? 0) + (span.dur ?? 0));
+    if (parent) self.set(parent.name, (self.get(parent.name) ?? 0) - (span.dur ?? 0));
+    open.push({ end, name: span.name });
+  }
+  return [...self].map(([name, us]): [string, number] => [name, us / 1000]).filter(([, ms]) => ms >= 1).sort((a, b) => b[1] - a[1]);
 }
 
 function quantile(sorted: number[], q: number): number {
@@ -278,11 +318,23 @@ async function measure(browser: Browser, baseUrl: string, host: GraphPayload, re
     transform = await settledTransform(page);
     await page.evaluate("window.__watchClick()");
     const point = onScreen(transform);
+    if (TRACE) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
     await page.mouse.click(point.x, point.y);
     await page.getByTestId("blockers").waitFor({ timeout: 60_000 });
+    // The frames after the panel appeared belong to the click too (the graph's highlight, the list's scroll).
+    if (TRACE) await page.waitForTimeout(500);
+    const trace = TRACE ? await browser.stopTracing() : null;
     const clicked = JSON.parse(
       await page.evaluate(`JSON.stringify({ ...window.__clickTimes, answer: performance.getEntriesByType("resource").filter((entry) => entry.name.includes("/api/blockers")).at(-1)?.responseEnd ?? null })`),
     ) as { click: number; details: number | null; blockers: number | null; answer: number | null };
+    if (trace) {
+      fs.mkdirSync(path.join(repoRoot(), "test-results", "bench"), { recursive: true });
+      fs.writeFileSync(path.join(repoRoot(), "test-results", "bench", `click-trace-${renderer}-${host.nodes.length}.json`), trace);
+      const times = mainThreadSelfTimes(trace);
+      const busy = times.reduce((sum, [, ms]) => sum + ms, 0);
+      console.error(`${renderer} ${host.nodes.length}: click trace, main thread busy ${busy.toFixed(0)} ms (self time by event, ≥ 1 ms):`);
+      for (const [name, ms] of times.slice(0, 15)) console.error(`  ${ms.toFixed(1).padStart(8)}  ${name}`);
+    }
     return {
       renderer,
       nodes: host.nodes.length,

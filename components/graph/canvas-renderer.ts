@@ -4,6 +4,7 @@ import "d3-transition";
 import { zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior, type ZoomTransform } from "d3-zoom";
 import type { NodeId } from "@/lib/graph/types";
 import type { GraphLayout, LayoutFrame, PositionedEdge, PositionedNode } from "@/components/graph/layout";
+import { clippedCubic, clippedLine, type ClipBox } from "@/components/graph/edge-clip";
 import { nodeDescription, STATE_COLORS } from "@/components/graph/node-style";
 import {
   foldLayout,
@@ -38,6 +39,8 @@ import {
 const LABEL_MIN_SCALE = 0.45;
 /** Below this scale nodes are a few pixels: plain batched rectangles, straight edges. */
 const DETAIL_MIN_SCALE = NODES_MIN_SCALE;
+/** Edges are cut this far (screen pixels) outside the viewport, so that no stroke's end shows at its border. */
+const EDGE_MARGIN_PX = 8;
 const FONT = "ui-sans-serif, system-ui, sans-serif";
 /** Folded badges and groups get a label once they are this wide on screen. */
 const FOLDED_LABEL_MIN_PX = 90;
@@ -128,9 +131,9 @@ export function createCanvasRenderer(canvas: HTMLCanvasElement, options: GraphRe
     canvas.dataset.zoomLevel = view?.level ?? "nodes";
     if (view === null) {
       drawFrames(layout.frames, visible, k);
-      drawEdges(layout.edges, visible, k);
+      drawEdges(layout.edges, visible, { left, top, right, bottom }, k);
     } else if (view.level === "images") {
-      drawEdges(view.edges, visible, k);
+      drawEdges(view.edges, visible, { left, top, right, bottom }, k);
       drawBadges(view.badges, visible, k);
     } else {
       drawGroups(view.groups, view.groupEdges, visible, k);
@@ -294,7 +297,7 @@ export function createCanvasRenderer(canvas: HTMLCanvasElement, options: GraphRe
     ctx.setLineDash([]);
   }
 
-  function drawEdges(edges: PositionedEdge[], visible: (x1: number, y1: number, x2: number, y2: number) => boolean, k: number): void {
+  function drawEdges(edges: PositionedEdge[], visible: (x1: number, y1: number, x2: number, y2: number) => boolean, area: ClipBox, k: number): void {
     // One path per look: thousands of strokes become a handful of draw calls.
     const batches = new Map<string, { look: ReturnType<typeof edgeLook>; path: Path2D }>();
     for (const entry of edges) {
@@ -306,12 +309,20 @@ export function createCanvasRenderer(canvas: HTMLCanvasElement, options: GraphRe
         batch = { look, path: new Path2D() };
         batches.set(key, batch);
       }
-      batch.path.moveTo(entry.x1, entry.y1);
+      // Only the part in the viewport (and a little more): a long edge stroked whole costs far more.
+      const margin = EDGE_MARGIN_PX / k;
+      const box = { left: area.left - margin, top: area.top - margin, right: area.right + margin, bottom: area.bottom + margin };
       if (k < DETAIL_MIN_SCALE) {
-        batch.path.lineTo(entry.x2, entry.y2);
+        const line = clippedLine(entry, box);
+        if (!line) continue;
+        batch.path.moveTo(line.x1, line.y1);
+        batch.path.lineTo(line.x2, line.y2);
       } else {
-        const midY = (entry.y1 + entry.y2) / 2;
-        batch.path.bezierCurveTo(entry.x1, midY, entry.x2, midY, entry.x2, entry.y2);
+        const curve = clippedCubic(entry, box);
+        if (!curve) continue;
+        const [[sx, sy], [c1x, c1y], [c2x, c2y], [ex, ey]] = curve;
+        batch.path.moveTo(sx, sy);
+        batch.path.bezierCurveTo(c1x, c1y, c2x, c2y, ex, ey);
       }
     }
     // Highlighted edges last, on top.

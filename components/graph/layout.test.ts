@@ -71,9 +71,12 @@ describe("layoutGraph", () => {
         expect(source.family).toBe(target.family);
         expect(target.y + target.height / 2).toBeLessThan(source.y - source.height / 2);
         if (edge.kind === "uses") {
-          // Within the container grid centred under the image.
-          expect(Math.abs(source.x - target.x)).toBeLessThanOrEqual(250);
-          expect(source.y - target.y).toBeLessThanOrEqual(40 + 34 * (uses.get(target.id) ?? 0));
+          // Within the container grid centred under the image: three columns, wider (twice as many rows as
+          // columns) from 32 containers on.
+          const count = uses.get(target.id) ?? 0;
+          const columns = Math.max(3, Math.floor(Math.sqrt(count / 2)));
+          expect(Math.abs(source.x - target.x)).toBeLessThanOrEqual(250 + 80 * (columns - 3));
+          expect(source.y - target.y).toBeLessThanOrEqual(40 + 34 * count);
         }
       }
     }
@@ -170,6 +173,21 @@ describe("layoutGraph", () => {
       for (let index = 0; index < 40; index += 1) grown = withContainer(grown, root, `${familyIndex}x${index}`.padStart(64, "a"));
     }
     expect(layoutGraph(grown, first)).toEqual(layoutGraph(grown));
+  });
+
+  it("wraps an image with hundreds of containers into a compact grid, that one more container leaves in place", () => {
+    const hello = seededGraph.nodes.find((node): node is ImageNode => node.kind === "image" && !node.missing && node.tags.includes("hello-world:latest"));
+    if (!hello) throw new Error("fixture lacks hello-world");
+    let busy = seededGraph;
+    for (let index = 0; index < 951; index += 1) busy = withContainer(busy, hello, `c${index.toString(16).padStart(63, "0")}`);
+    const first = layoutGraph(busy);
+    const family = first.families.find((box) => box.root === byId(first).get(hello.id)?.family);
+    if (!family) throw new Error("hello-world not laid out");
+    // Not a column of ~320 rows (10,800 units): about as tall as wide, at most twice.
+    expect(family.height).toBeLessThan(2_500);
+    expect(family.height).toBeLessThan(family.width);
+    const second = layoutGraph(withContainer(busy, hello, "d".repeat(64)), first);
+    expect(movedOutside(first, second, new Set())).toEqual([]);
   });
 
   it("lays out 10,000 nodes", () => {

@@ -20,9 +20,11 @@ export const CONTAINER_WIDTH = 150;
 export const CONTAINER_HEIGHT = 26;
 const CONTAINER_GAP_X = 10;
 const CONTAINER_GAP_Y = 8;
-/** Up to this many containers stack in one column under their image; more spread to two, then three columns. */
+/** Up to this many containers stack in one column under their image; more spread to two, then three columns (and more: gridColumns). */
 const CONTAINERS_PER_COLUMN = 4;
 const MAX_CONTAINER_COLUMNS = 3;
+/** The widest a grid of very many containers gets. */
+const MAX_WIDE_COLUMNS = 40;
 /** Room for a Compose project's label above its containers. */
 const PROJECT_LABEL_HEIGHT = 16;
 const FRAME_PADDING = 5;
@@ -119,9 +121,14 @@ function containerGroups(containers: ContainerNode[]): { project: string | null;
     .map(([project, members]) => ({ project, containers: members }));
 }
 
-/** Columns of an image's container grid: its width changes only at the 5th and the 9th container. */
+/**
+ * Columns of an image's container grid: its width changes only at the 5th and the 9th container, then (an image
+ * run a hundred times over on a CI host) the grid widens towards a square, twice as many rows as columns, at
+ * 32, 50, 72… containers (2n²) only: a 951-container image is 21 columns by 46 rows, not a column 10,800 units tall.
+ */
 function gridColumns(count: number): number {
-  return Math.min(MAX_CONTAINER_COLUMNS, Math.ceil(count / CONTAINERS_PER_COLUMN));
+  const few = Math.min(MAX_CONTAINER_COLUMNS, Math.ceil(count / CONTAINERS_PER_COLUMN));
+  return Math.min(MAX_WIDE_COLUMNS, Math.max(few, Math.floor(Math.sqrt(count / 2))));
 }
 
 function gridWidth(columns: number): number {
