@@ -258,7 +258,7 @@ async function measurePage(
       const seen = await whenListed(page, `container:${id}`, 60_000).catch(() => Number.NaN);
       createToRow.push(seen - returned);
       await engineRequest(sandbox.socketPath, "DELETE", `/containers/${id}`, { timeoutMs: 60_000 });
-      await page.waitForFunction(`!document.querySelector('[data-list-node-id="container:${id}"]')`, undefined, { timeout: 60_000 }).catch(() => undefined);
+      await page.locator(`[data-list-node-id="container:${id}"]`).waitFor({ state: "detached", timeout: 60_000 }).catch(() => undefined);
       await page.waitForTimeout(1_500);
     }
     await setSearch(page, "");

@@ -130,11 +130,9 @@ export async function clickToBlockers(page: Page, nodeId: string, rowHint: numbe
 
 /** Waits until the page lists the node (wall-clock ms when it was first seen, taken in the page). */
 export async function whenListed(page: Page, nodeId: string, timeoutMs: number): Promise<number> {
-  const handle = await page.waitForFunction(`document.querySelector('[data-list-node-id="${nodeId}"]') ? Date.now() : 0`, undefined, {
-    polling: "raf",
-    timeout: timeoutMs,
-  });
-  return (await handle.jsonValue()) as number;
+  // A locator wait, not waitForFunction: the page's CSP (no 'unsafe-eval') refuses the latter's string predicates.
+  await page.locator(`[data-list-node-id="${nodeId}"]`).waitFor({ state: "attached", timeout: timeoutMs });
+  return Date.now();
 }
 
 /** The node ids the list shows now (all of them are in the DOM while the list is short, e.g. under a search). */
