@@ -31,6 +31,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { chromium, type Browser, type Page } from "@playwright/test";
 import { generatedHost, largeHost } from "@/bench/generated-host";
+import { FRAME_HELPERS } from "@/bench/page-probe";
 import { layoutGraph } from "@/components/graph/layout";
 import { visibleGraph } from "@/components/graph/visible-graph";
 import type { Blocker, BlockersAnswer } from "@/lib/cleanup/types";
@@ -66,19 +67,7 @@ const STUBS = `
     emit(type) { for (const listener of this.listeners[type] ?? []) listener(new MessageEvent(type, { data: "{}" })); }
     close() { this.readyState = 2; }
   };
-  window.__frames = null;
-  window.__startFrames = () => {
-    window.__frames = [];
-    let last = null;
-    const tick = (time) => {
-      if (window.__frames === null) return;
-      if (last !== null) window.__frames.push(time - last);
-      last = time;
-      requestAnimationFrame(tick);
-    };
-    requestAnimationFrame(tick);
-  };
-  window.__stopFrames = () => { const frames = window.__frames ?? []; window.__frames = null; return frames; };
+${FRAME_HELPERS}
   window.__watchClick = () => {
     const times = { click: null, details: null, blockers: null };
     window.__clickTimes = times;

@@ -7,6 +7,7 @@ import { quantile } from "./http-probe";
  * The in-page helpers are strings: functions handed to page.evaluate would carry tsx's __name helper along.
  */
 
+/** Frame-time recording in the page (requestAnimationFrame deltas), shared with bench/graph-render.ts. */
 export const FRAME_HELPERS = `
   window.__frames = null;
   window.__startFrames = () => {

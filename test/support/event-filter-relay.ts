@@ -1,5 +1,5 @@
-import fs from "node:fs";
-import net from "node:net";
+import type net from "node:net";
+import { UnixSocketRelay } from "./socket-relay";
 
 /*
  * A unix-socket relay between a client and the sandbox daemon that can swallow events: every request passes
@@ -15,51 +15,13 @@ export interface DaemonEvent {
   Actor?: { ID?: string; Attributes?: Record<string, string> };
 }
 
-export class EventFilterRelay {
-  private server: net.Server | null = null;
-  private readonly connections = new Set<net.Socket>();
+export class EventFilterRelay extends UnixSocketRelay {
   /** Which events to swallow; none by default. */
   drop: (event: DaemonEvent) => boolean = () => false;
   /** How many event lines were swallowed so far. */
   dropped = 0;
 
-  constructor(
-    readonly socketPath: string,
-    private readonly daemonSocket: string,
-  ) {}
-
-  get dockerHost(): string {
-    return `unix://${this.socketPath}`;
-  }
-
-  async open(): Promise<void> {
-    fs.rmSync(this.socketPath, { force: true });
-    const server = net.createServer((client) => this.relay(client));
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(this.socketPath, resolve);
-    });
-    this.server = server;
-  }
-
-  async close(): Promise<void> {
-    const server = this.server;
-    this.server = null;
-    for (const socket of this.connections) socket.destroy();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-    fs.rmSync(this.socketPath, { force: true });
-  }
-
-  private relay(client: net.Socket): void {
-    const upstream = net.connect(this.daemonSocket);
-    for (const socket of [client, upstream]) {
-      this.connections.add(socket);
-      socket.on("close", () => {
-        this.connections.delete(socket);
-        (socket === client ? upstream : client).destroy();
-      });
-      socket.on("error", () => socket.destroy());
-    }
+  protected relay(client: net.Socket, upstream: net.Socket): void {
     // HTTP/1.1 without pipelining: the answer that follows a `GET …/events` request is the event stream.
     let filter: ChunkedLineFilter | null = null;
     client.on("data", (data: Buffer) => {

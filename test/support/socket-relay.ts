@@ -103,34 +103,27 @@ function parseHead(head: string): { request: RecordedRequest; contentLength: num
   };
 }
 
-export class SocketRelay {
+/**
+ * A unix socket in front of the daemon's: every connection to it gets one of its own to the daemon (`connect`), and
+ * what passes between the two is the subclass's business (`relay`). Closing it cuts every connection (the event stream
+ * among them), which to the client is a daemon that went away; opening it again, one that came back.
+ */
+export abstract class UnixSocketRelay {
   private server: net.Server | null = null;
   private readonly connections = new Set<net.Socket>();
-  private holdRule: HoldRule | null = null;
-  private heldWaiters: ((request: RecordedRequest) => void)[] = [];
-  /** Every request the server sent through the relay, in order. */
-  readonly requests: RecordedRequest[] = [];
-  /** Requests held (by the hold rule), in order. */
-  readonly held: RecordedRequest[] = [];
 
   constructor(
     readonly socketPath: string,
     private readonly daemonSocket: string,
   ) {}
 
-  /** From now on, hold the first request the rule picks (one at a time; the rule is cleared once it fires). */
-  hold(rule: HoldRule): void {
-    this.holdRule = rule;
-  }
-
-  /** Resolves with the next request held. */
-  nextHeld(): Promise<RecordedRequest> {
-    return new Promise((resolve) => this.heldWaiters.push(resolve));
+  get dockerHost(): string {
+    return `unix://${this.socketPath}`;
   }
 
   async open(): Promise<void> {
     fs.rmSync(this.socketPath, { force: true });
-    const server = net.createServer((client) => this.relay(client));
+    const server = net.createServer((client) => this.relay(client, this.connect(client)));
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(this.socketPath, resolve);
@@ -147,15 +140,43 @@ export class SocketRelay {
     fs.rmSync(this.socketPath, { force: true });
   }
 
-  private relay(client: net.Socket): void {
+  /** The daemon's side of a client's connection; either closing closes the other. */
+  private connect(client: net.Socket): net.Socket {
     const upstream = net.connect(this.daemonSocket);
     for (const socket of [client, upstream]) {
       this.connections.add(socket);
-      socket.on("close", () => this.connections.delete(socket));
+      socket.on("close", () => {
+        this.connections.delete(socket);
+        (socket === client ? upstream : client).destroy();
+      });
       socket.on("error", () => socket.destroy());
     }
-    client.on("close", () => upstream.destroy());
-    upstream.on("close", () => client.destroy());
+    return upstream;
+  }
+
+  /** Passes the bytes between a client and its daemon connection. */
+  protected abstract relay(client: net.Socket, upstream: net.Socket): void;
+}
+
+export class SocketRelay extends UnixSocketRelay {
+  private holdRule: HoldRule | null = null;
+  private heldWaiters: ((request: RecordedRequest) => void)[] = [];
+  /** Every request the server sent through the relay, in order. */
+  readonly requests: RecordedRequest[] = [];
+  /** Requests held (by the hold rule), in order. */
+  readonly held: RecordedRequest[] = [];
+
+  /** From now on, hold the first request the rule picks (one at a time; the rule is cleared once it fires). */
+  hold(rule: HoldRule): void {
+    this.holdRule = rule;
+  }
+
+  /** Resolves with the next request held. */
+  nextHeld(): Promise<RecordedRequest> {
+    return new Promise((resolve) => this.heldWaiters.push(resolve));
+  }
+
+  protected relay(client: net.Socket, upstream: net.Socket): void {
     const parser = new RequestStreamParser();
     // Once a hold fires, that direction of this connection stays silent: nothing more reaches the other side.
     let requestsHeld = false;
