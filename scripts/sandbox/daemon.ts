@@ -276,7 +276,10 @@ export async function startSandbox(options: { dir?: string; timeoutMs?: number; 
     const logFd = fs.openSync(paths.logFile, "a");
     fs.writeSync(logFd, `\n===== dockgraph sandbox start ${new Date().toISOString()} =====\n`);
     const env = { ...process.env };
-    for (const key of ["DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH", "DOCKER_CONTEXT", "NOTIFY_SOCKET"]) delete env[key];
+    for (const key of ["DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH", "DOCKER_CONTEXT", "NOTIFY_SOCKET", "http_proxy", "https_proxy", "no_proxy"]) delete env[key];
+    // The sandbox must never go looking for a registry (an image it lacks would be pulled): its outbound HTTP goes to a
+    // closed loopback port, so a pull fails at once without resolving any name; loopback itself stays direct.
+    Object.assign(env, { HTTP_PROXY: "http://127.0.0.1:9", HTTPS_PROXY: "http://127.0.0.1:9", NO_PROXY: "localhost,127.0.0.1,::1" });
     const started = Date.now();
     // Detached: its own process group, so a Ctrl-C in the terminal reaches our cleanup, not dockerd directly.
     const child = spawn(dockerd, dockerdArgs(paths, log), { detached: true, stdio: ["ignore", logFd, logFd], env });
