@@ -67,7 +67,7 @@ export interface HealthAnswer {
 
 /**
  * `/api/graph`. A server with a live host model adds `version` (it increases with every change, and deltas on
- * `/api/events` say which version they lead from and to); an older server sends none.
+ * `/api/events` say which version they lead from and to).
  */
 export interface LiveGraph extends GraphPayload {
   version?: number;
@@ -76,7 +76,7 @@ export interface LiveGraph extends GraphPayload {
 /** `event: delta` on `/api/events` (the server's type: applied to the graph at `baseVersion` it gives the graph at `version`). */
 export type GraphDelta = GraphDeltaEvent;
 
-/** `event: connected`: the stream is (re)established, or the server re-listed the host. Older servers send `{}`. */
+/** `event: connected`: the stream is (re)established, or the server re-listed the host. */
 export interface StreamConnected {
   host?: string;
   version?: number;

@@ -20,7 +20,7 @@ function stateOf(graph: LiveGraph | undefined): string | undefined {
 /** A query cache in a variable; refetches resolve when the test says so. */
 function fakeCache(initial: LiveGraph | undefined) {
   let resolveRefetch: (() => void) | null = null;
-  const calls = { setGraph: 0, refetchGraph: 0, invalidateAll: 0, invalidateHealth: 0, invalidateBlockers: 0, invalidateSpace: 0 };
+  const calls = { setGraph: 0, refetchGraph: 0, invalidateHealth: 0, invalidateBlockers: 0, invalidateSpace: 0 };
   const state = { graph: initial };
   const cache: LiveGraphCache = {
     getGraph: () => state.graph,
@@ -34,7 +34,6 @@ function fakeCache(initial: LiveGraph | undefined) {
         resolveRefetch = resolve;
       });
     },
-    invalidateAll: () => void (calls.invalidateAll += 1),
     invalidateHealth: () => void (calls.invalidateHealth += 1),
     invalidateBlockers: () => void (calls.invalidateBlockers += 1),
     invalidateSpace: () => void (calls.invalidateSpace += 1),
@@ -61,7 +60,6 @@ describe("live graph sync with a server that sends deltas", () => {
     expect(stateOf(state.graph)).toBe("exited");
     expect(calls.setGraph).toBe(1);
     expect(calls.refetchGraph).toBe(0);
-    expect(calls.invalidateAll).toBe(0);
   });
 
   it("ignores a delta the cache already has", async () => {
@@ -138,19 +136,14 @@ describe("live graph sync with a server that sends deltas", () => {
   });
 });
 
-describe("live graph sync with an older server (bare change events)", () => {
-  it("refetches everything on a change, a burst as one, and on a connected without a version", async () => {
-    const { cache, calls } = fakeCache({ ...host, version: undefined });
+describe("live graph sync on a connected without a version", () => {
+  it("refetches the graph once instead of trusting the cache", () => {
+    const { cache, calls } = fakeCache(host);
     const sync = createLiveGraphSync(cache);
     sync.connected({});
     expect(sync.speaksDeltas).toBe(false);
-    sync.change();
-    sync.change();
-    await vi.advanceTimersByTimeAsync(LIVE_GRAPH_TIMING.changeDebounceMs);
-    expect(calls.invalidateAll).toBe(1);
-    sync.change();
-    await vi.advanceTimersByTimeAsync(LIVE_GRAPH_TIMING.changeDebounceMs);
-    expect(calls.invalidateAll).toBe(2);
-    expect(calls.refetchGraph).toBe(0);
+    expect(calls.refetchGraph).toBe(1);
+    sync.connected({});
+    expect(calls.refetchGraph).toBe(1);
   });
 });

@@ -5,7 +5,7 @@ import { replayDeltas } from "@/components/dashboard/graph-delta";
  * What the page does with each message of /api/events, framework-free (use-live-updates.ts wires it to an
  * EventSource and the query cache). A server with a live host model sends deltas: they go straight into the cached
  * graph, and the whole graph is fetched again only on a version gap, a `connected` at another version than the
- * cache, or a reconnect. An older server sends a bare `change`: then everything is refetched, as before.
+ * cache, or a reconnect.
  */
 
 export interface LiveGraphCache {
@@ -13,8 +13,6 @@ export interface LiveGraphCache {
   setGraph(graph: LiveGraph): void;
   /** Fetches the whole graph again; a fetch already under way is not restarted. Settles when it is done. */
   refetchGraph(): Promise<unknown>;
-  /** An older server's "something changed": every query of the host. */
-  invalidateAll(): void;
   invalidateHealth(): void;
   /** Answers derived from the graph that a change may touch: blockers. */
   invalidateBlockers(): void;
@@ -25,15 +23,13 @@ export interface LiveGraphCache {
 export interface LiveGraphTiming {
   /** Deltas arriving within this are applied together: one new graph, one layout. */
   flushMs: number;
-  /** An older server's burst of changes becomes one refetch. */
-  changeDebounceMs: number;
   blockersEveryMs: number;
   spaceEveryMs: number;
   /** A gap found in a graph just fetched waits this long before the next fetch. */
   gapRetryMs: number;
 }
 
-export const LIVE_GRAPH_TIMING: LiveGraphTiming = { flushMs: 50, changeDebounceMs: 150, blockersEveryMs: 2_000, spaceEveryMs: 10_000, gapRetryMs: 1_000 };
+export const LIVE_GRAPH_TIMING: LiveGraphTiming = { flushMs: 50, blockersEveryMs: 2_000, spaceEveryMs: 10_000, gapRetryMs: 1_000 };
 
 /** Deltas kept to replay onto a graph fetched meanwhile (which may have been read before they were made). */
 const LOG_LIMIT = 5_000;
@@ -41,7 +37,6 @@ const LOG_LIMIT = 5_000;
 export interface LiveGraphSync {
   delta(delta: GraphDelta): void;
   connected(message: StreamConnected): void;
-  change(): void;
   disconnected(): void;
   streamError(): void;
   /** A freshly fetched graph with every delta since its version applied. */
@@ -75,7 +70,6 @@ function throttled(run: () => void, everyMs: number, minDelayMs: number) {
 export function createLiveGraphSync(cache: LiveGraphCache, timing: LiveGraphTiming = LIVE_GRAPH_TIMING): LiveGraphSync {
   const log: GraphDelta[] = [];
   let flushTimer: ReturnType<typeof setTimeout> | null = null;
-  let changeTimer: ReturnType<typeof setTimeout> | null = null;
   let gapTimer: ReturnType<typeof setTimeout> | null = null;
   let refetching = false;
   // The stream broke since the last `connected`: deltas may have been missed.
@@ -92,13 +86,6 @@ export function createLiveGraphSync(cache: LiveGraphCache, timing: LiveGraphTimi
       // Deltas that came while the answer was being stored.
       flushTimer ??= setTimeout(flush, timing.flushMs);
     });
-  };
-
-  const change = () => {
-    changeTimer ??= setTimeout(() => {
-      changeTimer = null;
-      cache.invalidateAll();
-    }, timing.changeDebounceMs);
   };
 
   const flush = () => {
@@ -126,9 +113,10 @@ export function createLiveGraphSync(cache: LiveGraphCache, timing: LiveGraphTimi
     connected(message) {
       cache.invalidateHealth();
       if (message.version === undefined) {
+        // A `connected` that says no version (unreadable data): the cached graph cannot be trusted to follow.
         speaksDeltas = false;
         lost = false;
-        change();
+        refetch();
         return;
       }
       speaksDeltas = true;
@@ -140,7 +128,6 @@ export function createLiveGraphSync(cache: LiveGraphCache, timing: LiveGraphTimi
       }
       lost = false;
     },
-    change,
     disconnected() {
       lost = true;
       cache.invalidateHealth();
@@ -159,8 +146,8 @@ export function createLiveGraphSync(cache: LiveGraphCache, timing: LiveGraphTimi
       return replayed.graph;
     },
     dispose() {
-      for (const timer of [flushTimer, changeTimer, gapTimer]) if (timer !== null) clearTimeout(timer);
-      flushTimer = changeTimer = gapTimer = null;
+      for (const timer of [flushTimer, gapTimer]) if (timer !== null) clearTimeout(timer);
+      flushTimer = gapTimer = null;
       blockers.cancel();
       space.cancel();
     },

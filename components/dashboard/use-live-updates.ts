@@ -41,7 +41,6 @@ export function useLiveUpdates(): LiveUpdates {
       getGraph: () => queryClient.getQueryData<LiveGraph>(queryKeys.graph()),
       setGraph: (graph) => queryClient.setQueryData(queryKeys.graph(), graph),
       refetchGraph: () => queryClient.refetchQueries({ queryKey: queryKeys.graph(), exact: true }, { cancelRefetch: false }),
-      invalidateAll: () => void queryClient.invalidateQueries({ queryKey: queryKeys.all }),
       invalidateHealth: () => void queryClient.invalidateQueries({ queryKey: queryKeys.health() }),
       invalidateBlockers: () => void queryClient.invalidateQueries({ queryKey: queryKeys.allBlockers() }),
       invalidateSpace: () => {
@@ -67,7 +66,6 @@ export function useLiveUpdates(): LiveUpdates {
         const delta = parse<GraphDelta>(event);
         if (delta) sync.delta(delta);
       });
-      current.addEventListener("change", () => sync.change());
       current.addEventListener("connected", (event) => {
         reopenMs = REOPEN_MIN_MS;
         setLive(true);
